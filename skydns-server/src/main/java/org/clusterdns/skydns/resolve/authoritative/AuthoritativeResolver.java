@@ -112,25 +112,16 @@ public final class AuthoritativeResolver implements Resolver {
   }
 
   private Answer answer(Name owner, String name, int qtype, long now) {
-    switch (qtype) {
-      case Type.A:
-      case Type.AAAA:
-        return addresses.answer(owner, name, qtype, now);
-      case Type.SRV:
-        return targets.srv(owner, name, now);
-      case Type.MX:
-        return targets.mx(owner, name, now);
-      case Type.TXT:
-        return simple.txt(owner, name, now);
-      case Type.CNAME:
-        return simple.cname(owner, name, now);
-      case Type.SOA:
-        return tree.isApex(name) ? apex.soa(now) : exists(name);
-      case Type.NS:
-        return tree.isApex(name) ? apex.ns(owner, now) : exists(name);
-      default:
-        return exists(name);
-    }
+    return switch (qtype) {
+      case Type.A, Type.AAAA -> addresses.answer(owner, name, qtype, now);
+      case Type.SRV -> targets.srv(owner, name, now);
+      case Type.MX -> targets.mx(owner, name, now);
+      case Type.TXT -> simple.txt(owner, name, now);
+      case Type.CNAME -> simple.cname(owner, name, now);
+      case Type.SOA -> tree.isApex(name) ? apex.soa(now) : exists(name);
+      case Type.NS -> tree.isApex(name) ? apex.ns(owner, now) : exists(name);
+      default -> exists(name);
+    };
   }
 
   /** Answers a type the domain holds no data for: NODATA if the name exists, else NXDOMAIN. */

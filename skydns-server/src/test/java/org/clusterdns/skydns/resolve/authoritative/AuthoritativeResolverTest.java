@@ -152,6 +152,8 @@ class AuthoritativeResolverTest {
                 + EXACT_TEXT.substring(255) + "\""),
         DnsCase.of("TXT keeps quotes and backslashes byte for byte", "quote.txt.skydns.local.", Type.TXT)
             .answer("quote.txt.skydns.local. 3600 IN TXT \"say \\\"hi\\\" \\\\o/\""),
+        DnsCase.of("TXT too long for one record is left out", "hugetxt.skydns.local.", Type.TXT)
+            .authority(SOA),
         DnsCase.of("TXT of a service without text is NODATA", "4.rails.staging.east.skydns.local.", Type.TXT)
             .authority(SOA),
         DnsCase.of("TXT of a service with an empty host", "empty.skydns.local.", Type.TXT)

@@ -71,6 +71,7 @@ final class Fixtures {
     put(index, "txt/short", "{\"text\":\"hello world\"}");
     put(index, "txt/long", "{\"text\":\"" + LONG_TEXT + "\"}");
     put(index, "txt/exact", "{\"text\":\"" + EXACT_TEXT + "\"}");
+    put(index, "hugetxt/a", "{\"text\":\"" + "c".repeat(70_000) + "\"}");
     put(index, "txt/quote", "{\"text\":\"say \\\"hi\\\" \\\\o/\"}");
     // MX.
     put(index, "mail/mx1", "{\"host\":\"mx1.example.com\",\"mail\":true,\"priority\":5}");
