@@ -60,18 +60,7 @@ final class Replies {
   }
 
   private static Message skeleton(DnsRequest request) {
-    Message query = request.query();
-    Message reply = new Message(query.getHeader().getID());
-    reply.getHeader().setFlag(Flags.QR);
-    reply.getHeader().setOpcode(query.getHeader().getOpcode());
-    if (query.getHeader().getFlag(Flags.RD)) {
-      reply.getHeader().setFlag(Flags.RD);
-    }
-    if (query.getHeader().getFlag(Flags.CD)) {
-      reply.getHeader().setFlag(Flags.CD);
-    }
-    reply.addRecord(request.question(), Section.QUESTION);
-    return reply;
+    return org.clusterdns.skydns.resolve.Replies.reply(request.query());
   }
 
   private record RRsetKey(Name owner, int type, int dclass) {}
