@@ -72,7 +72,7 @@ public final class DnsServer implements AutoCloseable {
    */
   public void start() throws InterruptedException {
     if (group != null) {
-      throw new IllegalStateException("already started");
+      throw new IllegalStateException("already started (a server is not restartable)");
     }
     IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     group = new MultiThreadIoEventLoopGroup(config.eventLoops(), ioHandlers);
@@ -94,12 +94,12 @@ public final class DnsServer implements AutoCloseable {
         tcpAddress(), transport, config.tcpIdleTimeout(), config.maxTcpConnections());
   }
 
-  /** Returns the bound UDP address (with the real port when port 0 was asked for). */
+  /** Returns the bound UDP address (with the real port when port 0 was asked for); after start. */
   public InetSocketAddress udpAddress() {
     return (InetSocketAddress) udpChannels.get(0).localAddress();
   }
 
-  /** Returns the bound TCP address (with the real port when port 0 was asked for). */
+  /** Returns the bound TCP address (with the real port when port 0 was asked for); after start. */
   public InetSocketAddress tcpAddress() {
     return (InetSocketAddress) tcpChannel.localAddress();
   }
@@ -137,6 +137,8 @@ public final class DnsServer implements AutoCloseable {
     ChannelFuture bound = new ServerBootstrap()
         .group(group)
         .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        // A restart must not wait for the previous process's connections to leave TIME_WAIT.
+        .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new TcpChannelInitializer(processor, config.tcpIdleTimeout(),
             config.maxTcpConnections(), config.maxTcpQueriesPerConnection()))
