@@ -1,0 +1,56 @@
+package org.clusterdns.skydns.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.clusterdns.skydns.server.TestMessages.parse;
+import static org.clusterdns.skydns.server.TestMessages.query;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+class UdpQueryChannelHandlerTest {
+  private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 53);
+  private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 41000);
+
+  private final RecordingEvents events = new RecordingEvents();
+  private final EmbeddedChannel channel = new EmbeddedChannel(
+      new UdpQueryChannelHandler(new QueryProcessor(TestMessages.oneAddress(), events)));
+
+  @AfterEach
+  void closeChannel() {
+    channel.finishAndReleaseAll();
+  }
+
+  private DatagramPacket send(byte[] payload) {
+    channel.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(payload), SERVER, CLIENT));
+    return channel.readOutbound();
+  }
+
+  @Test
+  void answersADatagramToItsSender() {
+    DatagramPacket reply = send(query("web.skydns.local", Type.A).toWire());
+
+    assertThat(reply.recipient()).isEqualTo(CLIENT);
+    Message message = parse(ByteBufUtil.getBytes(reply.content()));
+    assertThat(message.getHeader().getID()).isEqualTo(4242);
+    assertThat(message.getRcode()).isEqualTo(Rcode.NOERROR);
+    reply.release();
+  }
+
+  @Test
+  void sendsNothingForADroppedDatagramAndStillAnswersTheNext() {
+    assertThat(send(new byte[] {1, 2, 3})).isNull();
+
+    DatagramPacket reply = send(query("web.skydns.local", Type.A).toWire());
+    assertThat(reply).isNotNull();
+    reply.release();
+    assertThat(channel.isOpen()).isTrue();
+  }
+}
