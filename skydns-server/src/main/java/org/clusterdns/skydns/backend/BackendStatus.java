@@ -3,7 +3,8 @@ package org.clusterdns.skydns.backend;
 /**
  * A snapshot of the etcd backend's state, for metrics and logs.
  *
- * @param revision the highest etcd revision seen since the last full load (0 before the first)
+ * @param revision the etcd revision the index reflects: that of the last load or watch message
+ *     (0 before the first load)
  * @param entries the number of services in the index
  * @param malformedValues how many distinct malformed values (key and revision) were skipped
  * @param connected whether etcd answered the last request or watch message

@@ -3,7 +3,6 @@ package org.clusterdns.skydns.backend;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Response;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
@@ -87,6 +86,13 @@ public final class EtcdBackend implements Backend, AutoCloseable {
   /** Identifies the current load and its watch; results of older ones are ignored. */
   private long epoch;
   private boolean loadScheduled;
+  private boolean probeRunning;
+  /**
+   * The highest revision that reads (loads and probes) have seen. Watch revisions are compared
+   * with {@link #revision} only: the watch stream may lag behind a read without anything being
+   * wrong, but each of the two alone never goes back unless etcd lost its data.
+   */
+  private long readRevision;
   private boolean stateLogged;
   private Duration retryDelay = FIRST_RETRY;
   private final Map<String, Long> malformedReported = new HashMap<>();
@@ -123,7 +129,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     });
   }
 
-  /** Starts loading the tree in the background and returns at once. */
+  /** Starts loading the tree in the background and returns at once; call it once. */
   public void start() {
     run(() -> {
       scheduleLoad(null, true);
@@ -199,8 +205,11 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     // Results of the current watch and of requests in flight no longer count.
     epoch++;
     closeWatcher();
-    long delay = immediately ? 0 : retryDelay.toMillis();
-    retryDelay = retryDelay.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retryDelay.multipliedBy(2);
+    long delay = 0;
+    if (!immediately) {
+      delay = retryDelay.toMillis();
+      retryDelay = retryDelay.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retryDelay.multipliedBy(2);
+    }
     if (reason != null) {
       LOG.info("Loading the etcd tree under {} again in {} ms: {}", path.root(), delay, reason);
     }
@@ -240,6 +249,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     long loadRevision = response.getHeader().getRevision();
     // A reload sets the baseline: after etcd restarted empty the revision is lower than before.
     revision = loadRevision;
+    readRevision = loadRevision;
     index.replaceAll(content);
     lastEventMillis = clockMillis.getAsLong();
     if (synced.getCount() == 0) {
@@ -282,9 +292,12 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     }
     markConnected(true, null);
     retryDelay = FIRST_RETRY;
-    if (wentBack(response)) {
+    long seen = response.getHeader().getRevision();
+    if (seen < revision) {
+      wentBack(revision, seen);
       return;
     }
+    revision = seen;
     for (WatchEvent event : response.getEvents()) {
       KeyValue kv = event.getKeyValue();
       String key = kv.getKey().toString(StandardCharsets.UTF_8);
@@ -358,34 +371,35 @@ public final class EtcdBackend implements Backend, AutoCloseable {
 
   // ---- probe ----
 
+  /** Reads one key of the tree: whether etcd answers, and whether its revision went back. */
   private void probe() {
-    if (loadScheduled) {
+    if (loadScheduled || probeRunning) {
       return;
     }
+    probeRunning = true;
     long probeEpoch = epoch;
     GetOption oneKey = GetOption.builder().isPrefix(true).withKeysOnly(true).withLimit(1).build();
     withTimeout(client.getKVClient().get(prefix, oneKey)).whenComplete((response, error) -> run(() -> {
+      probeRunning = false;
       if (probeEpoch != epoch) {
         return;
       }
       if (error != null) {
         markConnected(false, error);
+        return;
+      }
+      markConnected(true, null);
+      long seen = response.getHeader().getRevision();
+      if (seen < readRevision) {
+        wentBack(readRevision, seen);
       } else {
-        markConnected(true, null);
-        wentBack(response);
+        readRevision = seen;
       }
     }));
   }
 
-  /** Reloads when a response's revision is lower than the highest seen; says whether it did. */
-  private boolean wentBack(Response response) {
-    long seen = response.getHeader().getRevision();
-    if (seen < revision) {
-      scheduleLoad("etcd revision went back from " + revision + " to " + seen + "; etcd lost its data", false);
-      return true;
-    }
-    revision = seen;
-    return false;
+  private void wentBack(long highest, long seen) {
+    scheduleLoad("etcd revision went back from " + highest + " to " + seen + "; etcd lost its data", false);
   }
 
   // ---- leases ----
@@ -433,12 +447,9 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     }
     lease.lookupRunning = false;
     if (error != null) {
-      markConnected(false, error);
+      // Not an outage signal of its own: the probe and the watch report those.
+      LOG.debug("Looking up etcd lease {} failed: {}", leaseId, EtcdClients.describe(error));
       lease.refresh = executor.schedule(() -> lookUpLease(leaseId), LAST_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-      return;
-    }
-    markConnected(true, null);
-    if (wentBack(response)) {
       return;
     }
     // TTL is -1 for a lease that is gone; etcd deletes its keys and the watch removes them.
