@@ -209,6 +209,26 @@ class EtcdBackendIT {
   }
 
   @Test
+  void startsWithoutEtcdAndLoadsOnceEtcdAnswers() throws Exception {
+    EtcdProcess etcd = privateEtcd(Mode.PLAIN);
+    Client client = client(etcd);
+    put(client, key("local/skydns/late"), "{\"host\":\"10.0.0.1\"}");
+    etcd.stop();
+
+    EtcdBackend backend = track(new EtcdBackend(client, etcd.config(prefix), System::currentTimeMillis));
+    backend.start();
+    await().atMost(WAIT).until(() -> !backend.status().connected());
+    assertThat(backend.isSynced()).isFalse();
+    assertThat(backend.records("late.skydns.local.", true).nameExists()).isFalse();
+
+    etcd.restart(false);
+    assertThat(backend.awaitSynced(WAIT)).isTrue();
+    assertThat(hosts(backend, "late.skydns.local.")).containsExactly("10.0.0.1");
+    assertThat(backend.status().connected()).isTrue();
+    assertThat(backend.status().reloads()).isZero();
+  }
+
+  @Test
   void keepsWorkingAfterEtcdRestartsWithItsData() throws Exception {
     EtcdProcess etcd = privateEtcd(Mode.PLAIN);
     Client client = client(etcd);
