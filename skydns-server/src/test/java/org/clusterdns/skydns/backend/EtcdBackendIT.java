@@ -11,6 +11,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import org.clusterdns.skydns.testing.EtcdExtension;
 import org.clusterdns.skydns.testing.EtcdProcess;
 import org.clusterdns.skydns.testing.EtcdProcess.Mode;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,7 +48,7 @@ class EtcdBackendIT {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private String prefix;
 
-  @org.junit.jupiter.api.BeforeEach
+  @BeforeEach
   void choosePrefix(TestInfo test) {
     // Tests share one etcd; a prefix per test keeps their keys apart.
     prefix = "skydns-" + test.getTestMethod().orElseThrow().getName().toLowerCase();
@@ -362,35 +364,35 @@ class EtcdBackendIT {
   private static Client delayingWatches(Client client, CountDownLatch release) {
     AtomicInteger watches = new AtomicInteger();
     Watch watch = client.getWatchClient();
-    Watch delaying = proxy(Watch.class, watch, (proxy, method, arguments) -> {
+    Watch delaying = proxy(Watch.class, (proxy, method, arguments) -> {
       if (method.getName().equals("watch") && arguments.length == 3 && watches.getAndIncrement() == 0) {
         assertThat(release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       }
       return invoke(watch, method, arguments);
     });
-    return proxy(Client.class, client, (proxy, method, arguments) ->
+    return proxy(Client.class, (proxy, method, arguments) ->
         method.getName().equals("getWatchClient") ? delaying : invoke(client, method, arguments));
   }
 
   /** Returns a client whose watches pass on responses but never errors or their end. */
   private static Client silencingWatchEnds(Client client) {
     Watch watch = client.getWatchClient();
-    Watch silencing = proxy(Watch.class, watch, (proxy, method, arguments) -> {
+    Watch silencing = proxy(Watch.class, (proxy, method, arguments) -> {
       if (method.getName().equals("watch") && arguments.length == 3 && arguments[2] instanceof Watch.Listener listener) {
         return watch.watch((ByteSequence) arguments[0], (WatchOption) arguments[1],
             Watch.listener(listener::onNext, error -> { }, () -> { }));
       }
       return invoke(watch, method, arguments);
     });
-    return proxy(Client.class, client, (proxy, method, arguments) ->
+    return proxy(Client.class, (proxy, method, arguments) ->
         method.getName().equals("getWatchClient") ? silencing : invoke(client, method, arguments));
   }
 
-  private static <T> T proxy(Class<T> type, T target, InvocationHandler handler) {
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
     return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
   }
 
-  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] arguments) throws Throwable {
+  private static Object invoke(Object target, Method method, Object[] arguments) throws Throwable {
     try {
       return method.invoke(target, arguments);
     } catch (InvocationTargetException e) {
