@@ -1,0 +1,402 @@
+package org.clusterdns.skydns.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.clusterdns.records.ServiceRecord;
+import org.clusterdns.skydns.config.EtcdConfig;
+import org.clusterdns.skydns.testing.EtcdExtension;
+import org.clusterdns.skydns.testing.EtcdProcess;
+import org.clusterdns.skydns.testing.EtcdProcess.Mode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@link EtcdBackend} against a real etcd: loading, live updates, leases, compaction, etcd
+ * crashing and coming back (empty or not), TLS with client certificates, authentication and
+ * several endpoints.
+ */
+class EtcdBackendIT {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  @RegisterExtension
+  static final EtcdExtension SHARED = new EtcdExtension(Mode.PLAIN);
+
+  /** Backends, clients and private etcd processes to close after each test, newest first. */
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private String prefix;
+
+  @BeforeEach
+  void choosePrefix(TestInfo test) {
+    // Tests share one etcd; a prefix per test keeps their keys apart.
+    prefix = "skydns-" + test.getTestMethod().orElseThrow().getName().toLowerCase();
+  }
+
+  @AfterEach
+  void closeResources() throws Exception {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+  }
+
+  @Test
+  void loadsTheTreeAndFollowsPutsOverwritesAndDeletes() throws Exception {
+    Client client = client(SHARED.etcd());
+    put(client, key("local/skydns/east/web"), "{\"host\":\"10.0.0.1\"}");
+    put(client, key("local/skydns/west/web"), "{\"host\":\"10.0.0.2\"}");
+    EtcdBackend backend = startedBackend(client, SHARED.etcd().config(prefix));
+
+    assertThat(hosts(backend, "web.east.skydns.local.")).containsExactly("10.0.0.1");
+    assertThat(backend.records("skydns.local.", false).entries()).hasSize(2);
+    assertThat(backend.status().entries()).isEqualTo(2);
+    assertThat(backend.status().connected()).isTrue();
+
+    put(client, key("local/skydns/north/web"), "{\"host\":\"10.0.0.3\"}");
+    await().atMost(WAIT).until(() -> hosts(backend, "web.north.skydns.local.").equals(List.of("10.0.0.3")));
+
+    put(client, key("local/skydns/east/web"), "{\"host\":\"10.0.0.9\"}");
+    await().atMost(WAIT).until(() -> hosts(backend, "web.east.skydns.local.").equals(List.of("10.0.0.9")));
+
+    long generation = backend.generation();
+    client.getKVClient().delete(bytes(key("local/skydns/west/web"))).get(5, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> !backend.records("web.west.skydns.local.", true).nameExists());
+    assertThat(backend.generation()).isGreaterThan(generation);
+    assertThat(backend.status().entries()).isEqualTo(2);
+    assertThat(backend.status().reloads()).isZero();
+    assertThat(backend.status().lastEventMillis()).isPositive();
+  }
+
+  @Test
+  void skipsAndCountsMalformedValuesAndIgnoresTheConfigKey() throws Exception {
+    Client client = client(SHARED.etcd());
+    put(client, key("local/skydns/bad"), "{not json");
+    put(client, key("local/skydns/good"), "{\"host\":\"10.0.0.1\"}");
+    put(client, "/" + prefix + "/config", "{\"domain\":\"skydns.local.\"}");
+    EtcdBackend backend = startedBackend(client, SHARED.etcd().config(prefix));
+
+    assertThat(backend.status().entries()).isEqualTo(1);
+    assertThat(backend.status().malformedValues()).isEqualTo(1);
+    assertThat(backend.records("bad.skydns.local.", true).nameExists()).isFalse();
+    assertThat(backend.records("config.", true).nameExists()).isFalse();
+
+    // A value that becomes malformed removes the old record; one that becomes valid appears.
+    put(client, key("local/skydns/good"), "[1,2]");
+    await().atMost(WAIT).until(() -> backend.status().malformedValues() == 2);
+    assertThat(backend.records("good.skydns.local.", true).nameExists()).isFalse();
+    put(client, key("local/skydns/bad"), "{\"host\":\"10.0.0.5\"}");
+    await().atMost(WAIT).until(() -> hosts(backend, "bad.skydns.local.").equals(List.of("10.0.0.5")));
+    // A changed config object never becomes a record.
+    put(client, "/" + prefix + "/config", "{\"host\":\"10.9.9.9\"}");
+    put(client, key("local/skydns/marker"), "{\"host\":\"10.0.0.6\"}");
+    await().atMost(WAIT).until(() -> backend.records("marker.skydns.local.", true).nameExists());
+    assertThat(backend.status().entries()).isEqualTo(2);
+  }
+
+  @Test
+  void capsTheTtlByTheLeaseAndDropsTheKeyWhenTheLeaseExpires() throws Exception {
+    Client client = client(SHARED.etcd());
+    EtcdBackend backend = startedBackend(client, SHARED.etcd().config(prefix));
+    long lease = client.getLeaseClient().grant(2).get(5, TimeUnit.SECONDS).getID();
+    client.getKVClient().put(bytes(key("local/skydns/leased")), bytes("{\"host\":\"10.0.0.7\"}"),
+        PutOption.builder().withLeaseId(lease).build()).get(5, TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> {
+      List<ServiceEntry> entries = backend.records("leased.skydns.local.", true).entries();
+      return entries.size() == 1 && entries.get(0).effectiveTtl(300, System.currentTimeMillis()) <= 2;
+    });
+    await().atMost(WAIT).until(() -> !backend.records("leased.skydns.local.", true).nameExists());
+  }
+
+  @Test
+  void reloadsWhenTheWatchStartsBehindACompaction() throws Exception {
+    Client client = client(SHARED.etcd());
+    put(client, key("local/skydns/before"), "{\"host\":\"10.0.0.1\"}");
+    // Hold back the creation of the first watch, so the backend's start revision is compacted
+    // away before the watch asks for it.
+    CountDownLatch releaseWatch = new CountDownLatch(1);
+    EtcdBackend backend = new EtcdBackend(delayingWatches(client, releaseWatch), SHARED.etcd().config(prefix),
+        System::currentTimeMillis);
+    resources.add(backend);
+    backend.start();
+    assertThat(backend.awaitSynced(WAIT)).isTrue();
+
+    put(client, key("local/skydns/during"), "{\"host\":\"10.0.0.2\"}");
+    long latest = client.getKVClient().put(bytes(key("local/skydns/during2")), bytes("{\"host\":\"10.0.0.3\"}"))
+        .get(5, TimeUnit.SECONDS).getHeader().getRevision();
+    client.getKVClient().compact(latest).get(5, TimeUnit.SECONDS);
+    releaseWatch.countDown();
+
+    await().atMost(WAIT).until(() -> backend.status().reloads() == 1);
+    await().atMost(WAIT).until(() -> backend.status().entries() == 3);
+    put(client, key("local/skydns/after"), "{\"host\":\"10.0.0.4\"}");
+    await().atMost(WAIT).until(() -> hosts(backend, "after.skydns.local.").equals(List.of("10.0.0.4")));
+  }
+
+  @Test
+  void servesTheLastDataWhileEtcdIsDownAndReloadsWhenItComesBackEmpty() throws Exception {
+    EtcdProcess etcd = privateEtcd(Mode.PLAIN);
+    Client client = client(etcd);
+    for (int i = 0; i < 20; i++) {
+      put(client, key("local/skydns/old/" + i), "{\"host\":\"10.0.1." + i + "\"}");
+    }
+    EtcdBackend backend = startedBackend(client, etcd.config(prefix));
+    long revisionBefore = backend.status().revision();
+    assertThat(revisionBefore).isGreaterThanOrEqualTo(21);
+
+    etcd.kill();
+    await().atMost(WAIT).until(() -> !backend.status().connected());
+    assertThat(hosts(backend, "0.old.skydns.local.")).containsExactly("10.0.1.0");
+    assertThat(backend.status().entries()).isEqualTo(20);
+
+    etcd.restart(true);
+    // The new cluster's revisions (2, 3) are below those the old watch would resume at.
+    await().atMost(WAIT).ignoreExceptions()
+        .until(() -> put(client, key("local/skydns/new/a"), "{\"host\":\"10.0.2.1\"}") < revisionBefore);
+    put(client, key("local/skydns/new/b"), "{\"host\":\"10.0.2.2\"}");
+
+    await().atMost(WAIT).until(() -> backend.status().entries() == 2);
+    assertThat(hosts(backend, "a.new.skydns.local.")).containsExactly("10.0.2.1");
+    assertThat(hosts(backend, "b.new.skydns.local.")).containsExactly("10.0.2.2");
+    assertThat(backend.records("old.skydns.local.", false).nameExists()).isFalse();
+    assertThat(backend.status().reloads()).isGreaterThanOrEqualTo(1);
+    assertThat(backend.status().connected()).isTrue();
+  }
+
+  @Test
+  void reloadsWhenTheRevisionGoesBackEvenIfTheWatchSaysNothing() throws Exception {
+    // The watch reports neither errors nor its end here, as when jetcd silently resumes an old
+    // watch on an etcd that came back empty; only the lower revision can show what happened.
+    EtcdProcess etcd = privateEtcd(Mode.PLAIN);
+    Client client = client(etcd);
+    for (int i = 0; i < 20; i++) {
+      put(client, key("local/skydns/old/" + i), "{\"host\":\"10.0.1." + i + "\"}");
+    }
+    EtcdBackend backend = new EtcdBackend(silencingWatchEnds(client), etcd.config(prefix), System::currentTimeMillis);
+    resources.add(backend);
+    backend.start();
+    assertThat(backend.awaitSynced(WAIT)).isTrue();
+
+    etcd.kill();
+    etcd.restart(true);
+    await().atMost(WAIT).ignoreExceptions()
+        .until(() -> put(client, key("local/skydns/new/a"), "{\"host\":\"10.0.2.1\"}") < 20);
+
+    await().atMost(WAIT).until(() -> backend.status().entries() == 1);
+    assertThat(hosts(backend, "a.new.skydns.local.")).containsExactly("10.0.2.1");
+    assertThat(backend.status().reloads()).isEqualTo(1);
+    put(client, key("local/skydns/new/b"), "{\"host\":\"10.0.2.2\"}");
+    await().atMost(WAIT).until(() -> hosts(backend, "b.new.skydns.local.").equals(List.of("10.0.2.2")));
+  }
+
+  @Test
+  void startsWithoutEtcdAndLoadsOnceEtcdAnswers() throws Exception {
+    EtcdProcess etcd = privateEtcd(Mode.PLAIN);
+    Client client = client(etcd);
+    put(client, key("local/skydns/late"), "{\"host\":\"10.0.0.1\"}");
+    etcd.stop();
+
+    EtcdBackend backend = track(new EtcdBackend(client, etcd.config(prefix), System::currentTimeMillis));
+    backend.start();
+    await().atMost(WAIT).until(() -> !backend.status().connected());
+    assertThat(backend.isSynced()).isFalse();
+    assertThat(backend.records("late.skydns.local.", true).nameExists()).isFalse();
+
+    etcd.restart(false);
+    assertThat(backend.awaitSynced(WAIT)).isTrue();
+    assertThat(hosts(backend, "late.skydns.local.")).containsExactly("10.0.0.1");
+    assertThat(backend.status().connected()).isTrue();
+    assertThat(backend.status().reloads()).isZero();
+  }
+
+  @Test
+  void keepsWorkingAfterEtcdRestartsWithItsData() throws Exception {
+    EtcdProcess etcd = privateEtcd(Mode.PLAIN);
+    Client client = client(etcd);
+    put(client, key("local/skydns/kept"), "{\"host\":\"10.0.0.1\"}");
+    EtcdBackend backend = startedBackend(client, etcd.config(prefix));
+
+    etcd.restart(false);
+    await().atMost(WAIT).ignoreExceptions()
+        .until(() -> put(client, key("local/skydns/added"), "{\"host\":\"10.0.0.2\"}") > 0);
+
+    await().atMost(WAIT).until(() -> hosts(backend, "added.skydns.local.").equals(List.of("10.0.0.2")));
+    assertThat(hosts(backend, "kept.skydns.local.")).containsExactly("10.0.0.1");
+    await().atMost(WAIT).until(() -> backend.status().connected());
+  }
+
+  @Test
+  void loadsOverTlsWithAClientCertificateAndRefusesClientsWithout() throws Exception {
+    EtcdProcess etcd = privateEtcd(Mode.TLS);
+    Client client = client(etcd);
+    put(client, key("local/skydns/secure"), "{\"host\":\"10.0.0.1\"}");
+    EtcdBackend backend = startedBackend(client, etcd.config(prefix));
+    assertThat(hosts(backend, "secure.skydns.local.")).containsExactly("10.0.0.1");
+
+    EtcdConfig full = etcd.config(prefix);
+    EtcdConfig withoutCertificate = new EtcdConfig(full.endpoints(), prefix, full.caCert(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(2));
+    Client anonymous = track(EtcdClients.create(withoutCertificate));
+    assertThatThrownBy(() -> EtcdClients.readKey(anonymous, key("local/skydns/secure"), Duration.ofSeconds(2)))
+        .isInstanceOf(EtcdReadException.class)
+        .hasMessageContaining(key("local/skydns/secure"));
+  }
+
+  @Test
+  void authenticatesWithTheRightPasswordAndFailsClearlyWithAWrongOne() throws Exception {
+    EtcdProcess etcd = privateEtcd(Mode.AUTH);
+    Client client = client(etcd);
+    put(client, key("local/skydns/private"), "{\"host\":\"10.0.0.1\"}");
+    EtcdBackend backend = startedBackend(client, etcd.config(prefix));
+    assertThat(hosts(backend, "private.skydns.local.")).containsExactly("10.0.0.1");
+
+    EtcdConfig right = etcd.config(prefix);
+    EtcdConfig wrong = new EtcdConfig(right.endpoints(), prefix, Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.of("root"), Optional.of("not-the-password"), Duration.ofSeconds(2));
+    Client intruder = track(EtcdClients.create(wrong));
+    assertThatThrownBy(() -> EtcdClients.readKey(intruder, "/" + prefix + "/config", Duration.ofSeconds(2)))
+        .isInstanceOf(EtcdReadException.class)
+        .hasMessageContaining("authentication failed");
+
+    EtcdBackend refused = new EtcdBackend(intruder, wrong, System::currentTimeMillis);
+    resources.add(refused);
+    refused.start();
+    assertThat(refused.awaitSynced(Duration.ofSeconds(1))).isFalse();
+    assertThat(refused.isSynced()).isFalse();
+    assertThat(refused.status().connected()).isFalse();
+  }
+
+  @Test
+  void loadsFromTheSecondEndpointWhenTheFirstIsDown() throws Exception {
+    Client writer = client(SHARED.etcd());
+    put(writer, key("local/skydns/reachable"), "{\"host\":\"10.0.0.1\"}");
+    URI closed = URI.create("http://127.0.0.1:" + EtcdProcess.freePort());
+    EtcdConfig config = new EtcdConfig(List.of(closed, SHARED.etcd().endpoint()), prefix, Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(2));
+    EtcdBackend backend = startedBackend(track(EtcdClients.create(config)), config);
+    assertThat(hosts(backend, "reachable.skydns.local.")).containsExactly("10.0.0.1");
+  }
+
+  @Test
+  void readKeyReturnsTheValueOrEmpty() throws Exception {
+    Client client = client(SHARED.etcd());
+    put(client, "/" + prefix + "/config", "{\"ttl\":60}");
+    assertThat(EtcdClients.readKey(client, "/" + prefix + "/config", WAIT))
+        .hasValueSatisfying(value -> assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo("{\"ttl\":60}"));
+    assertThat(EtcdClients.readKey(client, "/" + prefix + "/missing", WAIT)).isEmpty();
+  }
+
+  @Test
+  void readKeyTimesOutClearlyWhenEtcdIsDown() {
+    EtcdConfig config = EtcdConfig.plain(List.of(URI.create("http://127.0.0.1:" + EtcdProcess.freePort())), prefix);
+    Client client = track(EtcdClients.create(config));
+    assertThatThrownBy(() -> EtcdClients.readKey(client, "/" + prefix + "/config", Duration.ofMillis(500)))
+        .isInstanceOf(EtcdReadException.class)
+        .hasMessageContaining("/" + prefix + "/config")
+        .hasMessageContaining("500 ms");
+  }
+
+  // ---- helpers ----
+
+  private String key(String path) {
+    return "/" + prefix + "/" + path;
+  }
+
+  private EtcdProcess privateEtcd(Mode mode) {
+    return track(EtcdProcess.start(mode));
+  }
+
+  private Client client(EtcdProcess etcd) {
+    return track(etcd.newClient());
+  }
+
+  private EtcdBackend startedBackend(Client client, EtcdConfig config) throws InterruptedException {
+    EtcdBackend backend = track(new EtcdBackend(client, config, System::currentTimeMillis));
+    backend.start();
+    assertThat(backend.awaitSynced(WAIT)).as("first load").isTrue();
+    assertThat(backend.isSynced()).isTrue();
+    return backend;
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  /** Writes a value and returns the revision etcd gave it. */
+  private static long put(Client client, String key, String value) throws Exception {
+    return client.getKVClient().put(bytes(key), bytes(value)).get(5, TimeUnit.SECONDS).getHeader().getRevision();
+  }
+
+  private static List<String> hosts(Backend backend, String name) {
+    return backend.records(name, true).entries().stream().map(ServiceEntry::record).map(ServiceRecord::host).toList();
+  }
+
+  private static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Returns a client whose first {@code watch} call waits for {@code release}; everything else
+   * goes straight to {@code client}.
+   */
+  private static Client delayingWatches(Client client, CountDownLatch release) {
+    AtomicInteger watches = new AtomicInteger();
+    Watch watch = client.getWatchClient();
+    Watch delaying = proxy(Watch.class, (proxy, method, arguments) -> {
+      if (method.getName().equals("watch") && arguments.length == 3 && watches.getAndIncrement() == 0) {
+        assertThat(release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+      }
+      return invoke(watch, method, arguments);
+    });
+    return proxy(Client.class, (proxy, method, arguments) ->
+        method.getName().equals("getWatchClient") ? delaying : invoke(client, method, arguments));
+  }
+
+  /** Returns a client whose watches pass on responses but never errors or their end. */
+  private static Client silencingWatchEnds(Client client) {
+    Watch watch = client.getWatchClient();
+    Watch silencing = proxy(Watch.class, (proxy, method, arguments) -> {
+      if (method.getName().equals("watch") && arguments.length == 3 && arguments[2] instanceof Watch.Listener listener) {
+        return watch.watch((ByteSequence) arguments[0], (WatchOption) arguments[1],
+            Watch.listener(listener::onNext, error -> { }, () -> { }));
+      }
+      return invoke(watch, method, arguments);
+    });
+    return proxy(Client.class, (proxy, method, arguments) ->
+        method.getName().equals("getWatchClient") ? silencing : invoke(client, method, arguments));
+  }
+
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+  }
+
+  private static Object invoke(Object target, Method method, Object[] arguments) throws Throwable {
+    try {
+      return method.invoke(target, arguments);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}
