@@ -50,14 +50,24 @@ public final class QueryProcessor {
   private final Resolver.Next chain;
   private final TransportEvents events;
   private final ReplyFitter fitter = new ReplyFitter();
+  private final AnswerCache cache;
 
   /**
    * Creates a processor that passes well-formed queries to {@code chain} and reports to
-   * {@code events}.
+   * {@code events}, without an answer cache.
    */
   public QueryProcessor(Resolver.Next chain, TransportEvents events) {
+    this(chain, events, null);
+  }
+
+  /**
+   * Creates a processor that answers repeated simple queries from an answer cache before parsing
+   * them (see {@link AnswerCacheSettings}) and passes the rest to {@code chain}.
+   */
+  public QueryProcessor(Resolver.Next chain, TransportEvents events, AnswerCacheSettings cacheSettings) {
     this.chain = Objects.requireNonNull(chain, "chain");
     this.events = Objects.requireNonNull(events, "events");
+    this.cache = cacheSettings == null ? null : cacheSettings.create();
   }
 
   /** Returns the listener this processor reports to, for the listeners that share it. */
@@ -82,6 +92,13 @@ public final class QueryProcessor {
       events.queryDropped("response");
       return NO_REPLY;
     }
+    if (cache != null) {
+      byte[] hit = cache.lookup(wire, tcp);
+      if (hit != null) {
+        events.cachedReplySent(hit.length, tcp);
+        return CompletableFuture.completedFuture(hit);
+      }
+    }
     Message query = parse(wire);
     int opcode = (wire[2] >>> 3) & 0x0F;
     if (opcode != Opcode.QUERY) {
@@ -94,13 +111,14 @@ public final class QueryProcessor {
       return reject(wire, query, Rcode.FORMERR, tcp);
     }
     DnsRequest request = new DnsRequest(query, client, tcp, System.nanoTime());
+    long generation = cache == null ? 0 : cache.generation();
     CompletionStage<Message> stage;
     try {
       stage = Objects.requireNonNull(chain.resolve(request), "the resolver chain returned no stage");
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    return stage.handle((reply, error) -> finish(request, reply, error));
+    return stage.handle((reply, error) -> finish(wire, request, reply, error, generation));
   }
 
   /** Parses {@code wire}, or returns {@code null} when it is not a DNS message. */
@@ -151,7 +169,7 @@ public final class QueryProcessor {
     return CompletableFuture.completedFuture(send(fitter.fit(reply, queryOpt, limit, tcp), tcp));
   }
 
-  private byte[] finish(DnsRequest request, Message reply, Throwable error) {
+  private byte[] finish(byte[] wire, DnsRequest request, Message reply, Throwable error, long generation) {
     Message query = request.query();
     if (error != null) {
       Throwable cause = error instanceof CompletionException && error.getCause() != null
@@ -165,8 +183,11 @@ public final class QueryProcessor {
       return null;
     }
     try {
-      return send(fitter.fit(reply, query.getOPT(), request.maxReplySize(), request.tcp()),
-          request.tcp());
+      ReplyFitter.Fitted fitted = fitter.fit(reply, query.getOPT(), request.maxReplySize(), request.tcp());
+      if (cache != null && fitted.complete()) {
+        cache.store(wire, reply, fitted.wire(), generation);
+      }
+      return send(fitted, request.tcp());
     } catch (RuntimeException e) {
       log.warn("cannot encode the reply to {} {} for {}, answering SERVFAIL: {}",
           request.qname(), Type.string(request.qtype()), request.client(), e.toString());

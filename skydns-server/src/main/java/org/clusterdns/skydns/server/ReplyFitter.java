@@ -47,8 +47,10 @@ final class ReplyFitter {
    * @param message the reply as sent (with OPT, possibly cut)
    * @param wire its wire form
    * @param truncated whether TC had to be set
+   * @param complete whether the reply went out whole (nothing dropped, not replaced by SERVFAIL),
+   *     so that it may be reused for another client
    */
-  record Fitted(Message message, byte[] wire, boolean truncated) {}
+  record Fitted(Message message, byte[] wire, boolean truncated, boolean complete) {}
 
   /**
    * Returns {@code reply} encoded to at most {@code limit} bytes, following the rules above.
@@ -63,18 +65,18 @@ final class ReplyFitter {
     Message full = withEdns(reply, queryOpt);
     byte[] wire = full.toWire();
     if (wire.length <= limit) {
-      return new Fitted(full, wire, false);
+      return new Fitted(full, wire, false, true);
     }
     Message lean = withoutAdditional(full);
     wire = lean.toWire();
     if (wire.length <= limit) {
-      return new Fitted(lean, wire, false);
+      return new Fitted(lean, wire, false, false);
     }
     if (tcp) {
       log.warn("reply to {} is {} bytes, too large even for TCP: answering SERVFAIL",
           reply.getQuestion() == null ? "?" : reply.getQuestion().getName(), wire.length);
       Message failure = withEdns(ErrorReplies.from(reply, Rcode.SERVFAIL), queryOpt);
-      return new Fitted(failure, failure.toWire(), false);
+      return new Fitted(failure, failure.toWire(), false, false);
     }
     return truncate(lean, limit);
   }
@@ -124,7 +126,7 @@ final class ReplyFitter {
     }
     int keep = rrsetBoundaryAtOrBelow(records, answers, low);
     Message cut = withPrefix(lean, records, answers, keep > 0 ? keep : low);
-    return new Fitted(cut, cut.toWire(), true);
+    return new Fitted(cut, cut.toWire(), true, false);
   }
 
   private static Message withPrefix(Message lean, List<Record> records, int answers, int count) {

@@ -21,6 +21,12 @@ public interface TransportEvents {
   /** A reply of {@code bytes} bytes was sent; {@code truncated} when TC had to be set. */
   default void replySent(Message reply, int bytes, boolean truncated, boolean tcp) {}
 
+  /**
+   * A reply of {@code bytes} bytes was sent from the answer cache, without the resolver chain (so
+   * no resolver step saw this query).
+   */
+  default void cachedReplySent(int bytes, boolean tcp) {}
+
   /** A TCP connection was refused because the connection cap was reached. */
   default void tcpConnectionRefused() {}
 }

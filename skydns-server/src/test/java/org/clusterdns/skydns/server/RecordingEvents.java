@@ -10,6 +10,7 @@ final class RecordingEvents implements TransportEvents {
   final List<String> dropped = new CopyOnWriteArrayList<>();
   final List<String> rejected = new CopyOnWriteArrayList<>();
   final List<Integer> sentBytes = new CopyOnWriteArrayList<>();
+  final List<Integer> cachedBytes = new CopyOnWriteArrayList<>();
   final AtomicInteger truncated = new AtomicInteger();
   final AtomicInteger refusedConnections = new AtomicInteger();
 
@@ -29,6 +30,11 @@ final class RecordingEvents implements TransportEvents {
     if (wasTruncated) {
       truncated.incrementAndGet();
     }
+  }
+
+  @Override
+  public void cachedReplySent(int bytes, boolean tcp) {
+    cachedBytes.add(bytes);
   }
 
   @Override

@@ -1,0 +1,206 @@
+package org.clusterdns.skydns.server;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.xbill.DNS.Message;
+
+/**
+ * Encoded replies to recent plain queries, so that a repeated question is answered by copying
+ * bytes instead of parsing, resolving and encoding again: the hot path of a cluster DNS server,
+ * where a few thousand names are asked for over and over.
+ *
+ * <p>Only simple queries take this path: opcode QUERY, one question, no other records except at
+ * most one EDNS0 OPT (version 0, no options). The key is the question with its name lower-cased,
+ * plus whether the query had an OPT and its DO bit, so a reply is only reused for a query that
+ * would have produced the same bytes. A hit gets the query's ID, RD and CD bits and question name
+ * (so the client's case comes back, also in owner names that point at it); it is used only when
+ * it fits the client's limit, so truncation always goes through the full path.
+ *
+ * <p>Every entry remembers the backend generation it was made at and is ignored once the data
+ * changed; it also expires after {@code maxAgeNanos}, which bounds how stale a lease-derived TTL
+ * or the hourly SOA serial can get. What may be stored is the caller's decision
+ * ({@code cacheable}), typically authoritative replies whose order round robin does not vary.
+ *
+ * @implNote Thread-safe and lock-free on lookups. When full, the whole cache is dropped: cheap,
+ *     rare, and refilled by the next queries.
+ */
+final class AnswerCache {
+  private static final int HEADER = 12;
+  private static final int OPT_TYPE = 41;
+  private static final int OPT_RR_FIXED = 11;
+
+  private final int capacity;
+  private final long maxAgeNanos;
+  private final LongSupplier generation;
+  private final LongSupplier nanoClock;
+  private final Predicate<Message> cacheable;
+  private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+
+  /**
+   * Creates a cache of at most {@code capacity} replies.
+   *
+   * @param generation the backend's data generation; a change invalidates every entry
+   * @param nanoClock a monotonic clock in nanoseconds
+   * @param cacheable whether a complete (untruncated) reply may be stored
+   */
+  AnswerCache(int capacity, long maxAgeNanos, LongSupplier generation, LongSupplier nanoClock,
+      Predicate<Message> cacheable) {
+    if (capacity < 1 || maxAgeNanos < 1) {
+      throw new IllegalArgumentException("capacity and maximum age must be positive");
+    }
+    this.capacity = capacity;
+    this.maxAgeNanos = maxAgeNanos;
+    this.generation = Objects.requireNonNull(generation, "generation");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.cacheable = Objects.requireNonNull(cacheable, "cacheable");
+  }
+
+  /**
+   * Returns the stored reply for {@code query}, patched for it, or {@code null} when the query is
+   * not a simple one, nothing usable is stored, or the stored reply exceeds the client's limit.
+   */
+  byte[] lookup(byte[] query, boolean tcp) {
+    Question question = Question.parse(query);
+    if (question == null) {
+      return null;
+    }
+    Entry entry = entries.get(question.key(query));
+    if (entry == null) {
+      return null;
+    }
+    if (entry.generation != generation.getAsLong() || nanoClock.getAsLong() - entry.createdNanos > maxAgeNanos) {
+      entries.remove(question.key(query), entry);
+      return null;
+    }
+    int limit = tcp ? 65535 : question.udpLimit;
+    if (entry.reply.length > limit) {
+      return null;
+    }
+    byte[] reply = entry.reply.clone();
+    reply[0] = query[0];
+    reply[1] = query[1];
+    reply[2] = (byte) ((reply[2] & ~0x01) | (query[2] & 0x01)); // RD
+    reply[3] = (byte) ((reply[3] & ~0x10) | (query[3] & 0x10)); // CD
+    System.arraycopy(query, HEADER, reply, HEADER, question.nameLength);
+    return reply;
+  }
+
+  /**
+   * Stores {@code reply} (the encoded, untruncated answer to {@code query}) when the query is a
+   * simple one and {@code message} is cacheable.
+   */
+  void store(byte[] query, Message message, byte[] reply, long dataGeneration) {
+    Question question = Question.parse(query);
+    if (question == null || !cacheable.test(message)) {
+      return;
+    }
+    if (entries.size() >= capacity) {
+      entries.clear();
+    }
+    entries.put(question.key(query), new Entry(reply.clone(), dataGeneration, nanoClock.getAsLong()));
+  }
+
+  /** Returns the backend generation now, to be passed to {@link #store} for a query resolved after it. */
+  long generation() {
+    return generation.getAsLong();
+  }
+
+  /** Returns how many replies are stored. */
+  int size() {
+    return entries.size();
+  }
+
+  private record Entry(byte[] reply, long generation, long createdNanos) {}
+
+  /** The facts about a simple query that the cache needs, read straight from the wire. */
+  private static final class Question {
+    final int nameLength;
+    final int questionEnd;
+    final byte ednsState;
+    final int udpLimit;
+
+    private Question(int nameLength, int questionEnd, byte ednsState, int udpLimit) {
+      this.nameLength = nameLength;
+      this.questionEnd = questionEnd;
+      this.ednsState = ednsState;
+      this.udpLimit = udpLimit;
+    }
+
+    /** Returns the question of a simple query, or {@code null} for anything else. */
+    static Question parse(byte[] wire) {
+      if (wire.length < HEADER + 5
+          || (wire[2] & 0x78) != 0 // opcode QUERY
+          || count(wire, 4) != 1 || count(wire, 6) != 0 || count(wire, 8) != 0 || count(wire, 10) > 1) {
+        return null;
+      }
+      int position = HEADER;
+      while (true) {
+        if (position >= wire.length) {
+          return null;
+        }
+        int length = wire[position] & 0xFF;
+        if (length > 63) {
+          return null; // a compression pointer or an extended label type has no place here
+        }
+        position += 1 + length;
+        if (length == 0) {
+          break;
+        }
+      }
+      int nameLength = position - HEADER;
+      int questionEnd = position + 4;
+      if (count(wire, 10) == 0) {
+        return questionEnd == wire.length ? new Question(nameLength, questionEnd, (byte) 0, 512) : null;
+      }
+      int opt = questionEnd;
+      if (opt + OPT_RR_FIXED != wire.length
+          || wire[opt] != 0
+          || count(wire, opt + 1) != OPT_TYPE
+          || wire[opt + 6] != 0 // EDNS version 0
+          || count(wire, opt + 9) != 0) { // no options
+        return null;
+      }
+      boolean dnssecOk = (wire[opt + 7] & 0x80) != 0;
+      int payload = Math.max(512, count(wire, opt + 3));
+      return new Question(nameLength, questionEnd, (byte) (dnssecOk ? 2 : 1), payload);
+    }
+
+    Key key(byte[] wire) {
+      byte[] key = new byte[questionEnd - HEADER + 1];
+      for (int i = 0; i < questionEnd - HEADER; i++) {
+        byte b = wire[HEADER + i];
+        // Lower-casing every byte in 'A'..'Z' is safe: length bytes are at most 63.
+        key[i] = (b >= 'A' && b <= 'Z' && i < nameLength) ? (byte) (b + 32) : b;
+      }
+      key[key.length - 1] = ednsState;
+      return new Key(key);
+    }
+
+    private static int count(byte[] wire, int offset) {
+      return ((wire[offset] & 0xFF) << 8) | (wire[offset + 1] & 0xFF);
+    }
+  }
+
+  private static final class Key {
+    private final byte[] bytes;
+    private final int hash;
+
+    Key(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Key key && hash == key.hash && Arrays.equals(bytes, key.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+}

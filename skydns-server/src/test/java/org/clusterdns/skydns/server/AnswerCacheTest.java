@@ -1,0 +1,154 @@
+package org.clusterdns.skydns.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.clusterdns.skydns.server.TestMessages.a;
+import static org.clusterdns.skydns.server.TestMessages.addressReply;
+import static org.clusterdns.skydns.server.TestMessages.ednsQuery;
+import static org.clusterdns.skydns.server.TestMessages.name;
+import static org.clusterdns.skydns.server.TestMessages.parse;
+import static org.clusterdns.skydns.server.TestMessages.query;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+class AnswerCacheTest {
+  private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 53000);
+
+  private final AtomicInteger resolved = new AtomicInteger();
+  private final AtomicLong generation = new AtomicLong(1);
+  private final AtomicInteger answerCount = new AtomicInteger(1);
+  private final RecordingEvents events = new RecordingEvents();
+  private boolean cacheable = true;
+
+  private final QueryProcessor processor = new QueryProcessor(
+      request -> {
+        resolved.incrementAndGet();
+        return CompletableFuture.completedFuture(addressReply(request, answerCount.get()));
+      },
+      events,
+      new AnswerCacheSettings(100, Duration.ofMinutes(1), generation::get, reply -> cacheable));
+
+  private Message ask(Message query, boolean tcp) {
+    byte[] reply = processor.process(query.toWire(), CLIENT, tcp).toCompletableFuture().join();
+    assertThat(reply).isNotNull();
+    return parse(reply);
+  }
+
+  @Test
+  void aRepeatedQueryIsAnsweredWithoutTheChainWithItsOwnIdCaseAndFlags() {
+    Message first = ask(query("web.skydns.local", Type.A), false);
+    Message second = query("WEB.SkyDNS.local", Type.A);
+    second.getHeader().setID(777);
+    second.getHeader().unsetFlag(Flags.RD);
+    second.getHeader().setFlag(Flags.CD);
+
+    Message reply = ask(second, false);
+
+    assertThat(resolved).hasValue(1);
+    assertThat(reply.getHeader().getID()).isEqualTo(777);
+    assertThat(reply.getHeader().getFlag(Flags.RD)).isFalse();
+    assertThat(reply.getHeader().getFlag(Flags.CD)).isTrue();
+    assertThat(reply.getQuestion().getName().toString()).isEqualTo("WEB.SkyDNS.local.");
+    assertThat(reply.getSection(Section.ANSWER).get(0).getName().toString()).isEqualTo("WEB.SkyDNS.local.");
+    assertThat(reply.getSection(Section.ANSWER)).hasSameSizeAs(first.getSection(Section.ANSWER));
+    assertThat(events.cachedBytes).containsExactly(reply.toWire().length);
+  }
+
+  @Test
+  void aDataChangeInvalidatesEveryEntry() {
+    ask(query("web.skydns.local", Type.A), false);
+    generation.incrementAndGet();
+    ask(query("web.skydns.local", Type.A), false);
+    assertThat(resolved).hasValue(2);
+    ask(query("web.skydns.local", Type.A), false);
+    assertThat(resolved).hasValue(2);
+  }
+
+  @Test
+  void typeAndEdnsStateArePartOfTheKey() {
+    ask(query("web.skydns.local", Type.A), false);
+    ask(query("web.skydns.local", Type.AAAA), false);
+    Message edns = ask(ednsQuery("web.skydns.local", Type.A, 4096, false), false);
+    Message ednsDo = ask(ednsQuery("web.skydns.local", Type.A, 4096, true), false);
+    assertThat(resolved).hasValue(4);
+    assertThat(edns.getOPT()).isNotNull();
+    assertThat(ednsDo.getOPT().getFlags() & ExtendedFlags.DO).isNotZero();
+
+    Message plain = ask(query("web.skydns.local", Type.A), false);
+    assertThat(resolved).hasValue(4);
+    assertThat(plain.getOPT()).as("a plain query never gets the EDNS reply").isNull();
+  }
+
+  @Test
+  void aStoredReplyLargerThanTheClientsLimitGoesThroughTheFullPath() {
+    answerCount.set(60); // about 1 KB: fits 4096, not 512
+    ask(ednsQuery("big.skydns.local", Type.A, 4096, false), false);
+    ask(ednsQuery("big.skydns.local", Type.A, 4096, false), false);
+    assertThat(resolved).hasValue(1);
+
+    Message small = ask(ednsQuery("big.skydns.local", Type.A, 512, false), false);
+    assertThat(resolved).hasValue(2);
+    assertThat(small.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(small.toWire().length).isLessThanOrEqualTo(512);
+  }
+
+  @Test
+  void truncatedRepliesAreNeverStored() {
+    answerCount.set(60);
+    ask(query("big.skydns.local", Type.A), false);
+    Message tcp = ask(query("big.skydns.local", Type.A), true);
+    assertThat(resolved).hasValue(2);
+    assertThat(tcp.getSection(Section.ANSWER)).hasSize(60);
+  }
+
+  @Test
+  void repliesTheCallerRefusesAreNotStored() {
+    cacheable = false;
+    ask(query("web.skydns.local", Type.A), false);
+    ask(query("web.skydns.local", Type.A), false);
+    assertThat(resolved).hasValue(2);
+  }
+
+  @Test
+  void queriesWithMoreThanAQuestionAndAPlainOptTakeTheFullPath() {
+    Message withAnswer = query("web.skydns.local", Type.A);
+    withAnswer.addRecord(a(name("web.skydns.local"), 10, 0, 0, 1), Section.ANSWER);
+    ask(withAnswer, false);
+    ask(withAnswer, false);
+    assertThat(resolved).hasValue(2);
+  }
+
+  @Test
+  void entriesExpireAfterTheirMaximumAge() {
+    AtomicLong now = new AtomicLong();
+    AnswerCache cache = new AnswerCache(10, 1_000, () -> 1, now::get, reply -> true);
+    byte[] query = query("web.skydns.local", Type.A).toWire();
+    Message reply = new Message(4242);
+    reply.getHeader().setRcode(Rcode.NOERROR);
+    cache.store(query, reply, query, 1);
+    assertThat(cache.lookup(query, false)).isNotNull();
+    now.set(1_001);
+    assertThat(cache.lookup(query, false)).isNull();
+  }
+
+  @Test
+  void aFullCacheStartsOver() {
+    AnswerCache cache = new AnswerCache(2, Long.MAX_VALUE, () -> 1, System::nanoTime, reply -> true);
+    Message reply = new Message();
+    for (String host : new String[] {"a", "b", "c"}) {
+      byte[] query = query(host + ".skydns.local", Type.A).toWire();
+      cache.store(query, reply, query, 1);
+    }
+    assertThat(cache.size()).isEqualTo(1);
+  }
+}
