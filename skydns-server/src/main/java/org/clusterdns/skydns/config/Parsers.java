@@ -36,16 +36,24 @@ final class Parsers {
       return value;
     }
     String absolute = value.endsWith(".") ? value : value + ".";
+    String problem = nameProblem(absolute);
+    if (problem != null) {
+      throw ConfigException.invalid(source, value, problem);
+    }
+    return absolute;
+  }
+
+  /** Returns why an absolute name is refused, or null when it is fine. */
+  private static String nameProblem(String absolute) {
     if (absolute.length() > 254) {
-      throw ConfigException.invalid(source, value, "a domain name has at most 253 characters");
+      return "a domain name has at most 253 characters";
     }
     for (String label : absolute.substring(0, absolute.length() - 1).split("\\.", -1)) {
       if (!LABEL.matcher(label).matches()) {
-        throw ConfigException.invalid(source, value,
-            "not a domain name (labels of 1-63 letters, digits, '-' or '_', separated by dots)");
+        return "not a domain name (labels of 1-63 letters, digits, '-' or '_', separated by dots)";
       }
     }
-    return absolute;
+    return null;
   }
 
   /**
@@ -181,7 +189,16 @@ final class Parsers {
 
   /** Reads the hostmaster: an e-mail address or a name, with every {@code @} made a dot. */
   static String hostmaster(String source, String value) {
-    return name(source, value.replace('@', '.'));
+    if (value.isEmpty()) {
+      return value;
+    }
+    String name = value.replace('@', '.');
+    String absolute = name.endsWith(".") ? name : name + ".";
+    String problem = nameProblem(absolute);
+    if (problem != null) {
+      throw ConfigException.invalid(source, value, problem);
+    }
+    return absolute;
   }
 
   /**
