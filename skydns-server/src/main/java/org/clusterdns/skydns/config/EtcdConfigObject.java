@@ -53,15 +53,18 @@ final class EtcdConfigObject {
     }
     Settings settings = base.copy();
     EtcdConfigObject object = new EtcdConfigObject(configKey);
+    List<String> applied = new ArrayList<>();
     for (Map.Entry<String, JsonNode> field : root.properties()) {
-      if (!field.getValue().isNull()) {
-        object.applyKey(field.getKey(), field.getValue(), settings);
+      if (!field.getValue().isNull() && object.applyKey(field.getKey(), field.getValue(), settings)) {
+        applied.add(field.getKey());
       }
     }
+    LOG.info("Applied etcd {} over flags and environment: {}", configKey, applied.isEmpty() ? "no keys" : applied);
     return settings;
   }
 
-  private void applyKey(String key, JsonNode value, Settings settings) {
+  /** Applies one key; returns false when the key is ignored. */
+  private boolean applyKey(String key, JsonNode value, Settings settings) {
     String source = "etcd " + configKey + " key '" + key + "'";
     switch (key.toLowerCase(Locale.ROOT)) {
       case "dns_addr":
@@ -129,10 +132,12 @@ final class EtcdConfigObject {
       case "version":
         // Meaningful only as flags; SkyDNS broke when etcd3 came from here (spec 19.14).
         LOG.info("Ignored key '{}' in etcd {}: it only has a meaning as a flag", key, configKey);
-        break;
+        return false;
       default:
         LOG.warn("Ignored unknown key '{}' in etcd {}", key, configKey);
+        return false;
     }
+    return true;
   }
 
   private static String text(String source, JsonNode value) {
