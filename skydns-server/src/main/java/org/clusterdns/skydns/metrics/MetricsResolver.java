@@ -8,6 +8,7 @@ import org.clusterdns.skydns.resolve.Outcome;
 import org.clusterdns.skydns.resolve.Resolver;
 import org.clusterdns.skydns.server.TransportEvents;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 
 /**
@@ -63,6 +64,15 @@ public final class MetricsResolver implements Resolver, TransportEvents {
     metrics.responseSize(system, bytes);
     if (truncated) {
       metrics.error(system, ErrorCause.TRUNCATED);
+    }
+  }
+
+  @Override
+  public void cachedReplySent(int bytes, int rcode, boolean tcp, long elapsedNanos) {
+    metrics.request(RequestSystem.CACHE, elapsedNanos / 1e9);
+    metrics.responseSize(RequestSystem.CACHE, bytes);
+    if (rcode == Rcode.NXDOMAIN) {
+      metrics.error(RequestSystem.CACHE, ErrorCause.NXDOMAIN);
     }
   }
 

@@ -93,9 +93,10 @@ public final class QueryProcessor {
       return NO_REPLY;
     }
     if (cache != null) {
+      long started = System.nanoTime();
       byte[] hit = cache.lookup(wire, tcp);
       if (hit != null) {
-        events.cachedReplySent(hit.length, tcp);
+        events.cachedReplySent(hit.length, hit[3] & 0x0F, tcp, System.nanoTime() - started);
         return CompletableFuture.completedFuture(hit);
       }
     }

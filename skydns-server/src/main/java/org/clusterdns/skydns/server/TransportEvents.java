@@ -23,9 +23,10 @@ public interface TransportEvents {
 
   /**
    * A reply of {@code bytes} bytes was sent from the answer cache, without the resolver chain (so
-   * no resolver step saw this query).
+   * no resolver step saw this query); {@code rcode} is the reply's, {@code elapsedNanos} the time
+   * from receipt to reply.
    */
-  default void cachedReplySent(int bytes, boolean tcp) {}
+  default void cachedReplySent(int bytes, int rcode, boolean tcp, long elapsedNanos) {}
 
   /** A TCP connection was refused because the connection cap was reached. */
   default void tcpConnectionRefused() {}

@@ -33,7 +33,7 @@ final class RecordingEvents implements TransportEvents {
   }
 
   @Override
-  public void cachedReplySent(int bytes, boolean tcp) {
+  public void cachedReplySent(int bytes, int rcode, boolean tcp, long elapsedNanos) {
     cachedBytes.add(bytes);
   }
 

@@ -1,0 +1,191 @@
+package org.clusterdns.skydns;
+
+import io.etcd.jetcd.Client;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.clusterdns.skydns.backend.BackendStatus;
+import org.clusterdns.skydns.backend.EtcdBackend;
+import org.clusterdns.skydns.config.ServerConfig;
+import org.clusterdns.skydns.metrics.BackendGauges;
+import org.clusterdns.skydns.metrics.HttpEndpoints;
+import org.clusterdns.skydns.metrics.MetricsResolver;
+import org.clusterdns.skydns.metrics.ServerMetrics;
+import org.clusterdns.skydns.resolve.ResolverChain;
+import org.clusterdns.skydns.resolve.authoritative.AuthoritativeResolver;
+import org.clusterdns.skydns.server.AnswerCacheSettings;
+import org.clusterdns.skydns.server.DnsServer;
+import org.clusterdns.skydns.server.QueryProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * One running skydns-server: the etcd backend, the resolver chain, the DNS listeners and the
+ * operations endpoints, started together and closed together.
+ *
+ * <p>The chain is, in order: metrics, authoritative. Forwarding, stub zones, the response cache
+ * and DNSSEC join it in their own issues; until then a name outside the domain gets SERVFAIL.
+ */
+public final class SkyDnsServer implements AutoCloseable {
+  /** How many encoded replies the transport's answer cache keeps. */
+  static final int ANSWER_CACHE_CAPACITY = 50_000;
+  /** How long a stored reply is reused at most when the data does not change (lease TTLs, SOA serial). */
+  static final Duration ANSWER_CACHE_MAX_AGE = Duration.ofSeconds(5);
+
+  private static final Logger log = LoggerFactory.getLogger(SkyDnsServer.class);
+
+  private final EtcdBackend backend;
+  private final DnsServer dns;
+  private final HttpEndpoints http;
+
+  private SkyDnsServer(EtcdBackend backend, DnsServer dns, HttpEndpoints http) {
+    this.backend = backend;
+    this.dns = dns;
+    this.http = http;
+  }
+
+  /**
+   * Starts a server for {@code config} that reads its records through {@code etcd} (which the
+   * caller owns and closes). Returns once the listeners are bound; the records load in the
+   * background, and until they have, queries are refused and {@code /readyz} says not ready.
+   *
+   * @throws IOException when an address cannot be bound
+   * @throws InterruptedException when interrupted while binding
+   */
+  public static SkyDnsServer start(ServerConfig config, Client etcd) throws IOException, InterruptedException {
+    EtcdBackend backend = new EtcdBackend(etcd, config.etcd(), System::currentTimeMillis);
+    HttpEndpoints http = null;
+    DnsServer dns = null;
+    try {
+      backend.start();
+      PrometheusRegistry registry = new PrometheusRegistry();
+      ServerMetrics metrics = new ServerMetrics(registry, config.metrics().namespace(),
+          config.metrics().subsystem(), gauges(backend), Clock.systemUTC());
+      MetricsResolver metricsStep = new MetricsResolver(metrics, config.answer().domain());
+      ResolverChain chain = new ResolverChain(List.of(
+          metricsStep,
+          new AuthoritativeResolver(config.answer(), backend, System::currentTimeMillis,
+              ThreadLocalRandom.current())));
+      AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY,
+          ANSWER_CACHE_MAX_AGE, backend::generation,
+          reply -> isReusable(reply, config.answer().roundRobin()));
+      dns = new DnsServer(config.listen(), new QueryProcessor(chain, metricsStep, answerCache));
+      dns.start();
+      http = HttpEndpoints.start(config.metrics(), registry, backend::isSynced);
+      log.info("serving {} on {} (udp) and {} (tcp), records from {} under /{}", config.answer().domain(),
+          dns.udpAddress(), dns.tcpAddress(), config.etcd().endpoints(), config.etcd().pathPrefix());
+      return new SkyDnsServer(backend, dns, http);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      closeQuietly(http);
+      closeQuietly(dns);
+      backend.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Returns whether a complete reply may be reused for later identical questions: authoritative
+   * answers and denials, except address answers whose order round robin varies per query.
+   */
+  static boolean isReusable(Message reply, boolean roundRobin) {
+    int rcode = reply.getRcode();
+    if (!reply.getHeader().getFlag(Flags.AA) || (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN)) {
+      return false;
+    }
+    if (!roundRobin) {
+      return true;
+    }
+    int addresses = 0;
+    for (Record record : reply.getSection(Section.ANSWER)) {
+      if (record.getType() == Type.A || record.getType() == Type.AAAA) {
+        addresses++;
+      }
+    }
+    return addresses <= 1;
+  }
+
+  private static BackendGauges gauges(EtcdBackend backend) {
+    return new BackendGauges() {
+      @Override
+      public long entries() {
+        return backend.status().entries();
+      }
+
+      @Override
+      public long revision() {
+        return backend.status().revision();
+      }
+
+      @Override
+      public long lastEventMillis() {
+        return backend.status().lastEventMillis();
+      }
+
+      @Override
+      public boolean connected() {
+        return backend.status().connected();
+      }
+
+      @Override
+      public long malformedValues() {
+        return backend.status().malformedValues();
+      }
+    };
+  }
+
+  /** Returns the bound UDP address (the real port when configured with port 0). */
+  public InetSocketAddress udpAddress() {
+    return dns.udpAddress();
+  }
+
+  /** Returns the bound TCP address. */
+  public InetSocketAddress tcpAddress() {
+    return dns.tcpAddress();
+  }
+
+  /** Returns the bound address of {@code /healthz}, {@code /readyz} and {@code /metrics}, if enabled. */
+  public Optional<InetSocketAddress> healthAddress() {
+    return http.healthAddress();
+  }
+
+  /** Returns the backend's state: revision, entries, connection. */
+  public BackendStatus backendStatus() {
+    return backend.status();
+  }
+
+  /** Waits until the first load of the records is complete; returns whether it was within {@code timeout}. */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return backend.awaitSynced(timeout);
+  }
+
+  /** Stops listening, then stops the endpoints and the backend. */
+  @Override
+  public void close() {
+    closeQuietly(dns);
+    closeQuietly(http);
+    backend.close();
+    log.info("stopped");
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      log.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+    }
+  }
+}
