@@ -2,7 +2,6 @@ package org.clusterdns.skydns.server;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -13,12 +12,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers each datagram on a UDP socket through the {@link QueryProcessor}, sending the reply, if
  * any, from the same socket to the sender.
+ *
+ * <p>Replies ready while a batch of datagrams is being read are written without a flush and
+ * flushed once when the batch is done, so that the epoll transport sends them with one
+ * {@code sendmmsg} call instead of one system call per reply. Replies that complete later
+ * (upstream answers) are flushed at once.
+ *
+ * @implNote One instance per channel: the batching state belongs to the channel's event loop.
  */
-@ChannelHandler.Sharable
 final class UdpQueryChannelHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final Logger log = LoggerFactory.getLogger(UdpQueryChannelHandler.class);
 
   private final QueryProcessor processor;
+  private boolean reading;
+  private boolean flushPending;
 
   /** Creates a handler answering through {@code processor}. */
   UdpQueryChannelHandler(QueryProcessor processor) {
@@ -29,17 +36,39 @@ final class UdpQueryChannelHandler extends SimpleChannelInboundHandler<DatagramP
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     byte[] wire = ByteBufUtil.getBytes(packet.content());
     InetSocketAddress sender = packet.sender();
-    processor.process(wire, sender, false).thenAccept(reply -> {
-      if (reply == null) {
-        return;
-      }
-      // A full send buffer means replies would queue in memory without bound; UDP may lose them.
-      if (!ctx.channel().isWritable()) {
-        processor.events().queryDropped("udp-send-buffer-full");
-        return;
-      }
-      ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender), ctx.voidPromise());
-    });
+    reading = true;
+    try {
+      processor.process(wire, sender, false).thenAccept(reply -> send(ctx, reply, sender));
+    } finally {
+      reading = false;
+    }
+  }
+
+  private void send(ChannelHandlerContext ctx, byte[] reply, InetSocketAddress sender) {
+    if (reply == null) {
+      return;
+    }
+    // A full send buffer means replies would queue in memory without bound; UDP may lose them.
+    if (!ctx.channel().isWritable()) {
+      processor.events().queryDropped("udp-send-buffer-full");
+      return;
+    }
+    DatagramPacket datagram = new DatagramPacket(Unpooled.wrappedBuffer(reply), sender);
+    if (reading && ctx.executor().inEventLoop()) {
+      ctx.write(datagram, ctx.voidPromise());
+      flushPending = true;
+    } else {
+      ctx.writeAndFlush(datagram, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override

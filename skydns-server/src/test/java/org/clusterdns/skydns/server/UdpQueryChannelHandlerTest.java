@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
@@ -52,5 +53,44 @@ class UdpQueryChannelHandlerTest {
     assertThat(reply).isNotNull();
     reply.release();
     assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void repliesToOneReadBatchAreFlushedTogetherWhenTheBatchEnds() {
+    channel.pipeline().fireChannelRead(packet(query("a.skydns.local", Type.A).toWire()));
+    channel.pipeline().fireChannelRead(packet(query("b.skydns.local", Type.A).toWire()));
+    assertThat((Object) channel.readOutbound()).as("nothing is sent before the batch ends").isNull();
+
+    channel.pipeline().fireChannelReadComplete();
+
+    DatagramPacket first = channel.readOutbound();
+    DatagramPacket second = channel.readOutbound();
+    assertThat(first).isNotNull();
+    assertThat(second).isNotNull();
+    first.release();
+    second.release();
+  }
+
+  @Test
+  void aReplyThatCompletesAfterTheReadIsSentAtOnce() {
+    CompletableFuture<Void> upstream = new CompletableFuture<>();
+    EmbeddedChannel slow = new EmbeddedChannel(new UdpQueryChannelHandler(new QueryProcessor(
+        request -> upstream.thenApply(ignored -> TestMessages.addressReply(request, 1)), events)));
+    try {
+      slow.writeInbound(packet(query("web.skydns.local", Type.A).toWire()));
+      assertThat((Object) slow.readOutbound()).isNull();
+
+      upstream.complete(null);
+
+      DatagramPacket reply = slow.readOutbound();
+      assertThat(reply).as("flushed without waiting for another read").isNotNull();
+      reply.release();
+    } finally {
+      slow.finishAndReleaseAll();
+    }
+  }
+
+  private static DatagramPacket packet(byte[] payload) {
+    return new DatagramPacket(Unpooled.wrappedBuffer(payload), SERVER, CLIENT);
   }
 }
