@@ -3,7 +3,6 @@ package org.clusterdns.skydns.resolve;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Section;
 
 /** Builds reply skeletons: the one place that decides which header bits a reply copies. */
@@ -12,13 +11,13 @@ public final class Replies {
 
   /**
    * Returns an empty reply to {@code query}: same ID and opcode, QR set, RD and CD copied, the
-   * question copied as the client wrote it (its case kept). Nothing else is set.
+   * (first) question copied as the client wrote it (its case kept). Nothing else is set.
    */
   public static Message reply(Message query) {
     Header queryHeader = query.getHeader();
     Header header = new Header(queryHeader.getID());
     header.setFlag(Flags.QR);
-    header.setOpcode(Opcode.QUERY);
+    header.setOpcode(queryHeader.getOpcode());
     if (queryHeader.getFlag(Flags.RD)) {
       header.setFlag(Flags.RD);
     }

@@ -3,7 +3,6 @@ package org.clusterdns.skydns.resolve;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -35,7 +34,6 @@ public final class ResolverChain implements Resolver.Next {
   private static CompletionStage<Message> unanswerable(DnsRequest request) {
     Message reply = Replies.reply(request.query());
     reply.getHeader().setRcode(Rcode.SERVFAIL);
-    reply.getHeader().unsetFlag(Flags.AA);
     return CompletableFuture.completedFuture(reply);
   }
 }

@@ -2,8 +2,7 @@ package org.clusterdns.skydns.server;
 
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
+import org.clusterdns.skydns.resolve.Replies;
 
 /**
  * Builds the replies the transport sends on its own (FORMERR, NOTIMP, SERVFAIL): a fresh message
@@ -15,12 +14,8 @@ final class ErrorReplies {
 
   /** Returns an error reply to {@code source}, a parsed query or a reply that echoes it. */
   static Message from(Message source, int rcode) {
-    Message reply = fromHeader(source.getHeader().getID(), source.getHeader().getOpcode(),
-        source.getHeader().getFlag(Flags.RD), source.getHeader().getFlag(Flags.CD), rcode);
-    Record question = source.getQuestion();
-    if (question != null) {
-      reply.addRecord(question, Section.QUESTION);
-    }
+    Message reply = Replies.reply(source);
+    reply.getHeader().setRcode(rcode);
     return reply;
   }
 
