@@ -1,5 +1,7 @@
 package org.clusterdns.skydns.backend;
 
+import org.clusterdns.etcd.EtcdClients;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -30,7 +32,7 @@ import java.util.function.LongSupplier;
 import org.clusterdns.records.EtcdPath;
 import org.clusterdns.records.MalformedRecordException;
 import org.clusterdns.records.ServiceRecord;
-import org.clusterdns.skydns.config.EtcdConfig;
+import org.clusterdns.etcd.EtcdConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
 package org.clusterdns.skydns.config;
 
+import org.clusterdns.etcd.EtcdConfig;
+
 import java.util.Objects;
 import org.clusterdns.records.EtcdPath;
 

@@ -1,5 +1,7 @@
 package org.clusterdns.skydns.config;
 
+import org.clusterdns.etcd.EtcdConfig;
+
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package org.clusterdns.skydns.backend;
 
+import org.clusterdns.etcd.EtcdReadException;
+
+import org.clusterdns.etcd.EtcdClients;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -23,10 +27,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.clusterdns.records.ServiceRecord;
-import org.clusterdns.skydns.config.EtcdConfig;
-import org.clusterdns.skydns.testing.EtcdExtension;
-import org.clusterdns.skydns.testing.EtcdProcess;
-import org.clusterdns.skydns.testing.EtcdProcess.Mode;
+import org.clusterdns.etcd.EtcdConfig;
+import org.clusterdns.etcd.testing.EtcdExtension;
+import org.clusterdns.etcd.testing.EtcdProcess;
+import org.clusterdns.etcd.testing.EtcdProcess.Mode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

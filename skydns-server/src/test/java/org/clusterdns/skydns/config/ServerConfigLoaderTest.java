@@ -1,5 +1,7 @@
 package org.clusterdns.skydns.config;
 
+import org.clusterdns.etcd.EtcdConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package org.clusterdns.skydns.backend;
+package org.clusterdns.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
-import org.clusterdns.skydns.config.EtcdConfig;
 
 /**
  * Builds jetcd clients from an {@link EtcdConfig} and reads single keys with a time limit.
@@ -153,7 +152,7 @@ public final class EtcdClients {
    * Returns the innermost message of an etcd failure: jetcd and gRPC wrap the useful one ("etcdserver:
    * authentication failed ...") in generic ones ("UNAUTHENTICATED").
    */
-  static String describe(Throwable error) {
+  public static String describe(Throwable error) {
     Throwable cause = error;
     String message = null;
     for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
@@ -166,7 +165,8 @@ public final class EtcdClients {
     return message != null ? message : error.getClass().getSimpleName();
   }
 
-  static ByteSequence bytes(String text) {
+  /** Returns {@code text} as the UTF-8 bytes jetcd takes for keys and values. */
+  public static ByteSequence bytes(String text) {
     return ByteSequence.from(text, StandardCharsets.UTF_8);
   }
 }

@@ -1,4 +1,4 @@
-package org.clusterdns.skydns.testing;
+package org.clusterdns.etcd.testing;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

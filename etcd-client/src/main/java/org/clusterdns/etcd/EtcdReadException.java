@@ -1,4 +1,4 @@
-package org.clusterdns.skydns.backend;
+package org.clusterdns.etcd;
 
 /** Reports that a read from etcd failed or did not complete in time; the message says which key. */
 public final class EtcdReadException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.clusterdns.skydns.testing;
+package org.clusterdns.etcd.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.clusterdns.skydns.testing;
+package org.clusterdns.etcd.testing;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -21,10 +21,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.clusterdns.skydns.backend.EtcdClients;
+import org.clusterdns.etcd.EtcdClients;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.clusterdns.skydns.config.EtcdConfig;
+import org.clusterdns.etcd.EtcdConfig;
 
 /**
  * A real etcd (the Debian {@code etcd} binary) on free loopback ports with its data in a

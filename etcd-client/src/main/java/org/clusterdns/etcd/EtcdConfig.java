@@ -1,4 +1,4 @@
-package org.clusterdns.skydns.config;
+package org.clusterdns.etcd;
 
 import java.net.URI;
 import java.nio.file.Path;

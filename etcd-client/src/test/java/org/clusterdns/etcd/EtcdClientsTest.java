@@ -1,4 +1,4 @@
-package org.clusterdns.skydns.backend;
+package org.clusterdns.etcd;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatNoException;
@@ -11,8 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.clusterdns.skydns.config.EtcdConfig;
-import org.clusterdns.skydns.testing.TestCertificates;
+import org.clusterdns.etcd.testing.TestCertificates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
