@@ -99,6 +99,17 @@ class MainTest {
     assertThat(out()).isEmpty();
   }
 
+  /**
+   * Regression: for flags picocli refuses (unknown, value missing) the loader already appends
+   * "(see -help)" and Main appended "(see --help)" again.
+   */
+  @Test
+  void refusedFlagMessageGivesTheHelpHintOnce() {
+    assertThat(run(Map.of(), "-bogus")).isEqualTo(2);
+
+    assertThat(err()).containsOnlyOnce("(see -");
+  }
+
   @Test
   void invalidEnvironmentVariableExitsTwoNamingIt() {
     assertThat(run(Map.of("SKYDNS_NDOTS", "many"))).isEqualTo(2);
