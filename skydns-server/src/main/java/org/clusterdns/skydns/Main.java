@@ -39,7 +39,7 @@ public final class Main {
     try {
       parsed = loader.parse(args);
     } catch (ConfigException e) {
-      err.println("skydns-server: " + e.getMessage() + " (see --help)");
+      err.println("skydns-server: " + withHelpHint(e.getMessage()));
       return INVALID_CONFIGURATION;
     }
     if (parsed instanceof ServerConfigLoader.ShowHelp help) {
@@ -63,6 +63,7 @@ public final class Main {
       ServerConfig config = loader.complete(bootstrap, readConfigObject(etcd, bootstrap));
       if (config.systemd()) {
         err.println("skydns-server: -systemd (socket activation) is not supported; use -addr");
+        etcd.close();
         return INVALID_CONFIGURATION;
       }
       warnAboutInactiveSettings(config);
@@ -76,7 +77,7 @@ public final class Main {
       stopped.await();
       return 0;
     } catch (ConfigException e) {
-      err.println("skydns-server: " + e.getMessage() + " (see --help)");
+      err.println("skydns-server: " + withHelpHint(e.getMessage()));
       etcd.close();
       return INVALID_CONFIGURATION;
     } catch (Exception e) {
@@ -85,6 +86,10 @@ public final class Main {
       etcd.close();
       return CANNOT_START;
     }
+  }
+
+  private static String withHelpHint(String message) {
+    return message.contains("(see -help)") ? message : message + " (see --help)";
   }
 
   /**

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.clusterdns.skydns.config.ServerConfigLoader;
-import org.clusterdns.skydns.testing.EtcdProcess;
+import org.clusterdns.etcd.testing.EtcdProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
