@@ -114,7 +114,8 @@ final class ServiceReconciler {
    * managed key that nobody wants. Reads the whole tree once and writes the difference in as few
    * transactions as the store allows, each Service's change in one where it fits.
    *
-   * @throws RecordStoreException when etcd fails; a retry starts over
+   * @throws RecordStoreException when etcd fails; the PTR claims are updated all the same, and
+   *     the retry, which must be a full reconcile too, repairs whatever they no longer point to
    */
   FullResult reconcileAll(Set<ServiceKey> alsoReconcile) {
     Set<ServiceKey> keys = new TreeSet<>(source.services());

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.clusterdns.etcd.EtcdClients;
 import org.clusterdns.kube2sky.sync.RecordStore.Snapshot;
 import org.clusterdns.kube2sky.sync.ServiceReconciler.FullResult;
@@ -22,9 +23,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One worker thread does all writing: it takes Services from a coalescing queue and reconciles
  * them, retrying failures with exponential backoff (100 ms to 30 s), and runs the full reconciles,
- * which also remove what no Service owns (Services deleted while kube2sky was down). The first
- * full reconcile waits until the source is complete (the informers have listed everything), so a
- * partial view never deletes records; kube2sky is ready once it has succeeded.
+ * which also remove what no Service owns (Services deleted while kube2sky was down) and take over
+ * the Services queued meanwhile. The first full reconcile waits until the source is complete (the
+ * informers have listed everything), so a partial view never deletes records; until it has
+ * succeeded, queued Services wait for it, and kube2sky is not ready. A failed full reconcile is
+ * retried with the same backoff and reported as a failure of each Service it took over.
  *
  * <p>A probe thread reads the cluster leaves ({@code dns-version}) every second. If etcd's
  * revision went backwards, or those leaves are gone, etcd restarted empty: a full reconcile
@@ -114,8 +117,9 @@ public final class Synchronizer implements AutoCloseable {
 
   /**
    * Queues a Service for reconciling, because of an API event at {@code eventNanos} (a
-   * {@link System#nanoTime()} value); the programming latency is measured from the earliest event
-   * of a key that is still queued. Callable before {@link #start()}.
+   * {@link System#nanoTime()} value, or -1 when no event caused it); the programming latency is
+   * measured from the earliest event of a key that is still queued. Callable before
+   * {@link #start()}.
    */
   public void enqueue(ServiceKey key, long eventNanos) {
     queue.add(key, eventNanos);
@@ -157,6 +161,10 @@ public final class Synchronizer implements AutoCloseable {
       try {
         if (fullRequested.get() || System.nanoTime() - nextFullNanos >= 0) {
           fullReconcile();
+        } else if (!ready) {
+          // Until the first full reconcile, Services stay queued: it takes them all in one go,
+          // which at start-up is far faster than one transaction pair per Service.
+          LockSupport.parkNanos(this, nextFullNanos - System.nanoTime());
         } else {
           Optional<WorkQueue.Item<ServiceKey>> item = queue.poll(nextFullNanos - System.nanoTime());
           if (item.isPresent()) {
@@ -202,6 +210,8 @@ public final class Synchronizer implements AutoCloseable {
       fullReconcile(pending);
     } catch (RuntimeException e) {
       pending.forEach(queue::add);
+      // The queued Services were being reconciled too, and will be again.
+      pending.keySet().forEach(key -> listener.reconcileFailed(key, e));
       fullFailures++;
       fullFailing = true;
       long delay = backoff.delayNanos(fullFailures);
@@ -272,6 +282,7 @@ public final class Synchronizer implements AutoCloseable {
   private void requestFull() {
     fullRequested.set(true);
     queue.wake();
+    LockSupport.unpark(worker);
   }
 
   private void failed(String what, RuntimeException error, long delayNanos) {

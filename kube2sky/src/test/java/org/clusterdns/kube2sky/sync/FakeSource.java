@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.clusterdns.kube2sky.watch.ServiceKey;
 
 /**
@@ -20,6 +21,8 @@ final class FakeSource implements RecordSource {
 
   private final Map<ServiceKey, Desired> services = new ConcurrentHashMap<>();
   private volatile boolean complete = true;
+  /** How often {@link #isComplete()} was asked: shows that the synchroniser keeps waiting. */
+  final AtomicInteger completeChecks = new AtomicInteger();
   private volatile RuntimeException failure;
 
   /** Publishes a ClusterIP Service with the given IPv4 addresses. */
@@ -75,6 +78,7 @@ final class FakeSource implements RecordSource {
 
   @Override
   public boolean isComplete() {
+    completeChecks.incrementAndGet();
     return complete;
   }
 

@@ -66,21 +66,23 @@ class SynchronizerTest {
   }
 
   @Test
-  void nothingIsDeletedAndNotReadyWhileTheSourceIsIncomplete() {
+  void nothingIsWrittenAndNotReadyWhileTheSourceIsIncomplete() {
     source.complete(false);
     Map<String, String> stale = Map.of(directory(GONE) + "/x", json("10.0.0.3"));
     store.memory.commit(List.of(new Change(stale, Set.of())));
-    start(listener, Duration.ofMinutes(5));
-
     source.clusterIp(WEB, "10.0.0.1");
+    start(listener, Duration.ofMinutes(5));
     synchronizer.enqueue(WEB, System.nanoTime());
-    await().atMost(Duration.ofSeconds(5)).until(() -> listener.of(WEB).size() == 1);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> source.completeChecks.get() >= 3);
 
     assertThat(synchronizer.isReady()).isFalse();
-    assertThat(store.memory.contents()).containsAllEntriesOf(stale);
+    assertThat(synchronizer.queueDepth()).isEqualTo(1);
+    assertThat(store.memory.contents()).isEqualTo(stale);
     source.complete(true);
     await().atMost(Duration.ofSeconds(5)).until(synchronizer::isReady);
     assertThat(store.memory.contents()).doesNotContainKeys(directory(GONE) + "/x");
+    assertThat(listener.of(WEB)).singleElement().extracting(Reconciled::latencyNanos).isNotEqualTo(-1L);
   }
 
   @Test
@@ -169,12 +171,13 @@ class SynchronizerTest {
     synchronizer.enqueue(API, System.nanoTime());
 
     await().atMost(Duration.ofSeconds(5)).until(() -> listener.failed.size() >= 2);
+    assertThat(listener.failed).containsOnly(API);
     assertThat(synchronizer.isReady()).isFalse();
-    assertThat(synchronizer.queueDepth()).isEqualTo(1);
     store.down(false);
 
     await().atMost(Duration.ofSeconds(5)).until(synchronizer::isReady);
     assertThat(store.memory.contents()).containsKey(directory(WEB) + "/10-0-0-1");
+    assertThat(listener.of(API)).hasSize(1);
   }
 
   @Test
@@ -188,6 +191,17 @@ class SynchronizerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> store.memory.contents().equals(before));
     assertThat(listener.dataLosses).hasValue(1);
     assertThat(listener.fullReconciles).hasValue(2);
+  }
+
+  @Test
+  void deletedDnsVersionIsNoticedByTheProbeAndRestored() {
+    source.clusterIp(WEB, "10.0.0.1");
+    startReady();
+
+    store.memory.commit(List.of(new Change(Map.of(), Set.of(DNS_VERSION))));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.memory.contents().containsKey(DNS_VERSION));
+    assertThat(listener.dataLosses).hasValue(1);
   }
 
   @Test
