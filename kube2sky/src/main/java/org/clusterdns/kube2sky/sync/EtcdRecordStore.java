@@ -1,0 +1,160 @@
+package org.clusterdns.kube2sky.sync;
+
+import static org.clusterdns.etcd.EtcdClients.bytes;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.clusterdns.etcd.EtcdClients;
+
+/**
+ * A {@link RecordStore} on etcd v3: reads and writes are transactions, each bounded by the
+ * request timeout.
+ *
+ * <p>etcd refuses a transaction with more operations than its {@code --max-txn-ops} (128 by
+ * default) and one that touches a key twice. So changes are packed into transactions of at most
+ * {@code maxTxnOps} operations: a change that fits is never split and shares a transaction with
+ * the changes before it while they fit together; a larger change is split, all of its puts going
+ * before its deletes, so the names it keeps never disappear. Reads of more ranges than that are
+ * split the same way; each range is read atomically.
+ */
+public final class EtcdRecordStore implements RecordStore {
+  /** etcd's default {@code --max-txn-ops}. */
+  public static final int DEFAULT_MAX_TXN_OPS = 128;
+
+  private final KV kv;
+  private final Duration timeout;
+  private final int maxTxnOps;
+
+  /**
+   * Creates a store on {@code client}, which the caller keeps and closes.
+   *
+   * @param timeout the bound on each transaction
+   * @param maxTxnOps the most operations in one transaction: etcd's {@code --max-txn-ops}
+   */
+  public EtcdRecordStore(Client client, Duration timeout, int maxTxnOps) {
+    this.kv = client.getKVClient();
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (maxTxnOps < 1) {
+      throw new IllegalArgumentException("maxTxnOps must be positive: " + maxTxnOps);
+    }
+    this.maxTxnOps = maxTxnOps;
+  }
+
+  /** Creates a store on {@code client} for an etcd with the default {@code --max-txn-ops}. */
+  public EtcdRecordStore(Client client, Duration timeout) {
+    this(client, timeout, DEFAULT_MAX_TXN_OPS);
+  }
+
+  @Override
+  public Snapshot read(Collection<String> ranges) {
+    Map<String, String> values = new HashMap<>();
+    List<String> all = List.copyOf(ranges);
+    long revision = Long.MAX_VALUE;
+    int start = 0;
+    do {
+      List<String> chunk = all.subList(start, Math.min(all.size(), start + maxTxnOps));
+      Op[] ops = chunk.stream().map(EtcdRecordStore::get).toArray(Op[]::new);
+      TxnResponse response = await(kv.txn().Then(ops).commit(), "reading " + describe(chunk));
+      for (GetResponse get : response.getGetResponses()) {
+        for (KeyValue kv : get.getKvs()) {
+          values.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+        }
+      }
+      revision = Math.min(revision, response.getHeader().getRevision());
+      start += maxTxnOps;
+    } while (start < all.size());
+    return new Snapshot(values, revision);
+  }
+
+  @Override
+  public long commit(List<Change> changes) {
+    long revision = Long.MAX_VALUE;
+    for (List<Op> txn : pack(changes)) {
+      TxnResponse response = await(kv.txn().Then(txn.toArray(Op[]::new)).commit(),
+          "writing " + txn.size() + " keys");
+      revision = Math.min(revision, response.getHeader().getRevision());
+    }
+    return revision == Long.MAX_VALUE ? read(List.of()).revision() : revision;
+  }
+
+  /** Groups the changes' operations into transactions as the class comment describes. */
+  private List<List<Op>> pack(List<Change> changes) {
+    List<List<Op>> txns = new ArrayList<>();
+    List<Op> current = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    for (Change change : changes) {
+      boolean fits = current.size() + change.size() <= maxTxnOps
+          && change.puts().keySet().stream().noneMatch(keys::contains)
+          && change.deletes().stream().noneMatch(keys::contains);
+      if (!fits && !current.isEmpty()) {
+        txns.add(current);
+        current = new ArrayList<>();
+        keys.clear();
+      }
+      // Puts first: when a large change is split, no kept name is ever missing in between.
+      List<Map.Entry<String, Op>> ops = new ArrayList<>();
+      change.puts().forEach((key, value) ->
+          ops.add(Map.entry(key, Op.put(bytes(key), bytes(value), PutOption.DEFAULT))));
+      change.deletes().forEach(key -> ops.add(Map.entry(key, Op.delete(bytes(key), DeleteOption.DEFAULT))));
+      for (Map.Entry<String, Op> op : ops) {
+        if (current.size() == maxTxnOps || keys.contains(op.getKey())) {
+          txns.add(current);
+          current = new ArrayList<>();
+          keys.clear();
+        }
+        current.add(op.getValue());
+        keys.add(op.getKey());
+      }
+    }
+    if (!current.isEmpty()) {
+      txns.add(current);
+    }
+    return txns;
+  }
+
+  private static Op get(String range) {
+    ByteSequence key = bytes(range);
+    return Op.get(key, range.endsWith("/") ? GetOption.builder().isPrefix(true).build() : GetOption.DEFAULT);
+  }
+
+  private <T> T await(CompletableFuture<T> future, String what) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new RecordStoreException("etcd did not answer " + what + " within " + timeout.toMillis() + " ms", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new RecordStoreException(what + " in etcd failed: " + EtcdClients.describe(cause), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RecordStoreException("interrupted while " + what + " in etcd", e);
+    }
+  }
+
+  private static String describe(List<String> ranges) {
+    return ranges.isEmpty() ? "the revision" : ranges.size() == 1 ? ranges.get(0) : ranges.size() + " ranges";
+  }
+}

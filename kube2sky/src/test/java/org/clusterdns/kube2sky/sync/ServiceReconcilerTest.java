@@ -1,0 +1,244 @@
+package org.clusterdns.kube2sky.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.clusterdns.kube2sky.sync.FakeSource.DNS_VERSION;
+import static org.clusterdns.kube2sky.sync.FakeSource.DNS_VERSION_JSON;
+import static org.clusterdns.kube2sky.sync.FakeSource.directory;
+import static org.clusterdns.kube2sky.sync.FakeSource.json;
+import static org.clusterdns.kube2sky.sync.FakeSource.name;
+import static org.clusterdns.kube2sky.sync.FakeSource.ptrKey;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.clusterdns.kube2sky.sync.RecordSource.Desired;
+import org.clusterdns.kube2sky.sync.RecordSource.PtrClaim;
+import org.clusterdns.kube2sky.sync.RecordStore.Change;
+import org.clusterdns.kube2sky.sync.ServiceReconciler.FullResult;
+import org.clusterdns.kube2sky.sync.ServiceReconciler.Result;
+import org.clusterdns.kube2sky.watch.ServiceKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ServiceReconcilerTest {
+  private static final ServiceKey WEB = new ServiceKey("default", "web");
+  private static final ServiceKey WEB2 = new ServiceKey("default", "web2");
+  private static final ServiceKey API = new ServiceKey("prod", "api");
+
+  private final FakeSource source = new FakeSource();
+  private final RecordingStore store = new RecordingStore();
+  private final AtomicInteger losses = new AtomicInteger();
+  private final ServiceReconciler reconciler =
+      new ServiceReconciler(source, store, new RevisionTracker(losses::incrementAndGet));
+
+  @Test
+  void firstSyncWritesTheLeavesAndThePtrInOneCommit() {
+    source.clusterIp(WEB, "10.0.0.1");
+
+    Result result = reconciler.reconcile(WEB);
+
+    assertThat(result).isEqualTo(new Result(2, 0));
+    assertThat(store.commits).hasSize(1);
+    assertThat(store.memory.contents()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        directory(WEB) + "/10-0-0-1", json("10.0.0.1"),
+        ptrKey("10.0.0.1"), json(name(WEB))));
+    assertThat(reconciler.recordsOwned()).isEqualTo(2);
+  }
+
+  @Test
+  void changedIpPutsTheNewAndDeletesTheOldInOneCommit() {
+    source.clusterIp(WEB, "10.0.0.1");
+    reconciler.reconcile(WEB);
+    source.clusterIp(WEB, "10.0.0.2");
+
+    Result result = reconciler.reconcile(WEB);
+
+    assertThat(result).isEqualTo(new Result(2, 2));
+    assertThat(store.commits).hasSize(2);
+    assertThat(store.commits.get(1)).containsExactly(new Change(
+        Map.of(directory(WEB) + "/10-0-0-2", json("10.0.0.2"), ptrKey("10.0.0.2"), json(name(WEB))),
+        Set.of(directory(WEB) + "/10-0-0-1", ptrKey("10.0.0.1"))));
+    assertThat(store.memory.contents()).containsOnlyKeys(directory(WEB) + "/10-0-0-2", ptrKey("10.0.0.2"));
+  }
+
+  @Test
+  void deletedServiceLosesEveryKey() {
+    source.clusterIp(WEB, "10.0.0.1", "10.0.0.2");
+    reconciler.reconcile(WEB);
+    source.remove(WEB);
+
+    Result result = reconciler.reconcile(WEB);
+
+    assertThat(result).isEqualTo(new Result(0, 4));
+    assertThat(store.memory.contents()).isEmpty();
+    assertThat(reconciler.recordsOwned()).isZero();
+  }
+
+  @Test
+  void unchangedServiceCausesNoWrite() {
+    source.clusterIp(WEB, "10.0.0.1");
+    reconciler.reconcile(WEB);
+
+    Result result = reconciler.reconcile(WEB);
+
+    assertThat(result).isEqualTo(Result.UNCHANGED);
+    assertThat(store.commits).hasSize(1);
+  }
+
+  @Test
+  void keysUnderTheDirectoryThatAreNotWantedAreDeleted() {
+    store.memory.commit(List.of(new Change(Map.of(
+        directory(WEB) + "/_tcp/_http/old", json(name(WEB)),
+        directory(WEB), json("external.example.com")), Set.of())));
+    source.clusterIp(WEB, "10.0.0.1");
+
+    reconciler.reconcile(WEB);
+
+    assertThat(store.memory.contents()).containsOnlyKeys(directory(WEB) + "/10-0-0-1", ptrKey("10.0.0.1"));
+  }
+
+  @Test
+  void aServiceDoesNotTouchTheKeysOfAServiceWhoseNameExtendsItsOwn() {
+    source.clusterIp(WEB2, "10.0.0.2");
+    reconciler.reconcile(WEB2);
+
+    reconciler.reconcile(WEB);
+
+    assertThat(store.memory.contents()).containsOnlyKeys(directory(WEB2) + "/10-0-0-2", ptrKey("10.0.0.2"));
+  }
+
+  @ParameterizedTest(name = "web first: {0}")
+  @ValueSource(booleans = {true, false})
+  void ptrConflictIsDecidedByRankNotByOrder(boolean webFirst) {
+    String ip = "10.0.0.9";
+    source.put(WEB, new Desired(Map.of(), List.of(new PtrClaim(ptrKey(ip), json("pod." + name(WEB)), "1"))));
+    source.put(API, new Desired(Map.of(), List.of(new PtrClaim(ptrKey(ip), json(name(API)), "0"))));
+
+    reconciler.reconcile(webFirst ? WEB : API);
+    reconciler.reconcile(webFirst ? API : WEB);
+
+    assertThat(store.memory.contents()).containsExactlyEntriesOf(Map.of(ptrKey(ip), json(name(API))));
+  }
+
+  @ParameterizedTest(name = "web first: {0}")
+  @ValueSource(booleans = {true, false})
+  void ptrConflictWithEqualRanksIsDecidedByValue(boolean webFirst) {
+    String ip = "10.0.0.9";
+    source.put(WEB, new Desired(Map.of(), List.of(new PtrClaim(ptrKey(ip), json("b." + name(WEB)), "1"))));
+    source.put(API, new Desired(Map.of(), List.of(new PtrClaim(ptrKey(ip), json("a." + name(API)), "1"))));
+
+    reconciler.reconcile(webFirst ? WEB : API);
+    reconciler.reconcile(webFirst ? API : WEB);
+
+    assertThat(store.memory.contents()).containsExactlyEntriesOf(Map.of(ptrKey(ip), json("a." + name(API))));
+  }
+
+  @Test
+  void whenThePtrWinnerGoesTheNextClaimTakesOver() {
+    String ip = "10.0.0.9";
+    source.put(WEB, new Desired(Map.of(), List.of(new PtrClaim(ptrKey(ip), json("pod." + name(WEB)), "1"))));
+    source.put(API, new Desired(Map.of(), List.of(new PtrClaim(ptrKey(ip), json(name(API)), "0"))));
+    reconciler.reconcile(WEB);
+    reconciler.reconcile(API);
+
+    source.remove(API);
+    reconciler.reconcile(API);
+    assertThat(store.memory.contents()).containsExactlyEntriesOf(Map.of(ptrKey(ip), json("pod." + name(WEB))));
+
+    source.remove(WEB);
+    reconciler.reconcile(WEB);
+    assertThat(store.memory.contents()).isEmpty();
+  }
+
+  @Test
+  void failedCommitKeepsWhatTheServiceClaimedBefore() {
+    source.clusterIp(WEB, "10.0.0.1");
+    reconciler.reconcile(WEB);
+    source.clusterIp(WEB, "10.0.0.2");
+    store.failNext(2);
+
+    assertThatThrownBy(() -> reconciler.reconcile(WEB)).isInstanceOf(RecordStoreException.class);
+    assertThatThrownBy(() -> reconciler.reconcile(WEB)).isInstanceOf(RecordStoreException.class);
+    reconciler.reconcile(WEB);
+
+    assertThat(store.memory.contents()).containsOnlyKeys(directory(WEB) + "/10-0-0-2", ptrKey("10.0.0.2"));
+  }
+
+  @Test
+  void fullReconcileRemovesManagedKeysNoServiceOwnsAndKeepsOthers() {
+    store.memory.commit(List.of(new Change(Map.of(
+        directory(API) + "/10-0-0-7", json("10.0.0.7"),
+        ptrKey("10.0.0.7"), json(name(API)),
+        directory(WEB) + "/stale", json("10.9.9.9"),
+        "/skydns/local/cluster/host/vm1", json("192.168.1.1"),
+        "/skydns/config", "{\"ttl\":3600}"), Set.of())));
+    source.clusterIp(WEB, "10.0.0.1");
+
+    FullResult result = reconciler.reconcileAll(Set.of());
+
+    assertThat(store.memory.contents()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        directory(WEB) + "/10-0-0-1", json("10.0.0.1"),
+        ptrKey("10.0.0.1"), json(name(WEB)),
+        DNS_VERSION, DNS_VERSION_JSON,
+        "/skydns/local/cluster/host/vm1", json("192.168.1.1"),
+        "/skydns/config", "{\"ttl\":3600}"));
+    assertThat(result.services()).containsExactlyEntriesOf(Map.of(WEB, new Result(2, 1)));
+    assertThat(result.puts()).isEqualTo(3);
+    assertThat(result.deletes()).isEqualTo(3);
+    assertThat(reconciler.recordsOwned()).isEqualTo(3);
+  }
+
+  @Test
+  void fullReconcileOfAnUpToDateStoreWritesNothing() {
+    source.clusterIp(WEB, "10.0.0.1").clusterIp(API, "10.0.0.2");
+    reconciler.reconcileAll(Set.of());
+
+    FullResult result = reconciler.reconcileAll(Set.of());
+
+    assertThat(store.commits).hasSize(1);
+    assertThat(result.puts()).isZero();
+    assertThat(result.deletes()).isZero();
+    assertThat(result.services()).containsOnlyKeys(WEB, API);
+  }
+
+  @Test
+  void fullReconcileReportsDeletedServicesItWasAskedAbout() {
+    source.clusterIp(WEB, "10.0.0.1");
+    reconciler.reconcileAll(Set.of());
+    source.remove(WEB);
+
+    FullResult result = reconciler.reconcileAll(Set.of(WEB));
+
+    assertThat(result.services()).containsExactlyEntriesOf(Map.of(WEB, new Result(0, 2)));
+    assertThat(store.memory.contents()).containsOnlyKeys(DNS_VERSION);
+  }
+
+  @ParameterizedTest(name = "web first: {0}")
+  @ValueSource(booleans = {true, false})
+  void fullReconcileDecidesPtrConflictsLikeSingleReconciles(boolean webFirst) {
+    String ip = "10.0.0.9";
+    source.put(WEB, new Desired(Map.of(), List.of(new PtrClaim(ptrKey(ip), json("pod." + name(WEB)), "1"))));
+    source.put(API, new Desired(Map.of(), List.of(new PtrClaim(ptrKey(ip), json(name(API)), "0"))));
+    reconciler.reconcile(webFirst ? WEB : API);
+
+    reconciler.reconcileAll(Set.of());
+
+    assertThat(store.memory.contents()).containsEntry(ptrKey(ip), json(name(API)));
+  }
+
+  @Test
+  void revisionGoingBackwardsIsReportedAsDataLoss() {
+    source.clusterIp(WEB, "10.0.0.1");
+    source.clusterIp(API, "10.0.0.2");
+    reconciler.reconcile(WEB);
+    reconciler.reconcile(API);
+    store.memory.wipe();
+
+    reconciler.reconcile(WEB);
+
+    assertThat(losses).hasValue(1);
+  }
+}
