@@ -47,9 +47,10 @@ public interface RecordSource {
 
   /**
    * Returns whether a key under {@link #root()} is kube2sky's to delete when no Service wants it;
-   * keys written by others (hosts registering themselves, {@code /skydns/config}) are not.
+   * keys written by others (hosts registering themselves, {@code /skydns/config}) are not. The
+   * value is given because a reverse leaf is kube2sky's only when it points at a Service name.
    */
-  boolean isManaged(String key);
+  boolean isManaged(String key, String value);
 
   /**
    * One Service's desired records.

@@ -178,11 +178,11 @@ final class ServiceReconciler {
       deletes += change.deletes().size();
     }
     Set<String> stale = new HashSet<>();
-    for (String key : actual.keySet()) {
-      if (source.isManaged(key)) {
+    actual.forEach((key, value) -> {
+      if (source.isManaged(key, value)) {
         stale.add(key);
       }
-    }
+    });
     Change cluster = diff(clusterLeaves, stale, wantedKeys, actual, handled);
     if (cluster.size() > 0) {
       changes.add(cluster);

@@ -107,7 +107,7 @@ final class FakeSource implements RecordSource {
   }
 
   @Override
-  public boolean isManaged(String key) {
+  public boolean isManaged(String key, String value) {
     return key.startsWith("/skydns/local/cluster/svc/") || key.startsWith("/skydns/arpa/")
         || key.equals(DNS_VERSION);
   }
