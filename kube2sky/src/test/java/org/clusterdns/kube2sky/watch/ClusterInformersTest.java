@@ -40,6 +40,9 @@ class ClusterInformersTest {
     if (informers != null) {
       informers.close();
     }
+    // Close the watches' connections before the extension stops the mock server, whose shutdown
+    // otherwise waits for them and can time out on a loaded machine.
+    client.close();
   }
 
   private ClusterInformers started() throws Exception {
