@@ -75,8 +75,10 @@ public final class SkyDnsServer implements AutoCloseable {
       MetricsResolver metricsStep = new MetricsResolver(metrics, config.answer().domain());
       ResolverChain chain = new ResolverChain(List.of(
           metricsStep,
+          // The resolver runs on event-loop threads: ThreadLocalRandom.current() must be called on
+          // each of them, not once here (a captured instance repeats one sequence per restart).
           new AuthoritativeResolver(config.answer(), backend, System::currentTimeMillis,
-              ThreadLocalRandom.current())));
+              () -> ThreadLocalRandom.current().nextLong())));
       AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY,
           ANSWER_CACHE_MAX_AGE, backend::generation,
           reply -> isReusable(reply, config.answer().roundRobin()));

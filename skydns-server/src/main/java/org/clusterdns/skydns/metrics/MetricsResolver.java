@@ -2,6 +2,7 @@ package org.clusterdns.skydns.metrics;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.clusterdns.skydns.resolve.DnsRequest;
 import org.clusterdns.skydns.resolve.Outcome;
@@ -15,7 +16,7 @@ import org.xbill.DNS.Record;
  * The first step of the chain: passes every query on, then counts it in {@link ServerMetrics} by
  * system ({@code auth} for names in the domain, {@code reverse} for other {@code arpa} names,
  * {@code recursive} for the rest), with its duration and its error cause (NXDOMAIN, REFUSED,
- * SERVFAIL, or a failed stage as SERVFAIL). As the transport's {@link TransportEvents} listener it
+ * SERVFAIL, or a failed stage or an exception from the next step as SERVFAIL). As the transport's {@link TransportEvents} listener it
  * records reply sizes, truncations (cause {@code truncated}), drops and rejections.
  *
  * <p>Each reply is counted once per cause, unlike SkyDNS, which counted UDP errors twice.
@@ -43,7 +44,15 @@ public final class MetricsResolver implements Resolver, TransportEvents {
 
   @Override
   public CompletionStage<Message> resolve(DnsRequest request, Next next) {
-    return next.resolve(request).whenComplete((reply, failure) -> {
+    CompletionStage<Message> stage;
+    try {
+      stage = next.resolve(request);
+    } catch (RuntimeException e) {
+      // A step that throws instead of failing its stage must still be counted, and the transport
+      // then sees one failed stage to answer SERVFAIL to.
+      stage = CompletableFuture.failedFuture(e);
+    }
+    return stage.whenComplete((reply, failure) -> {
       RequestSystem system = system(request.lname());
       metrics.request(system, (System.nanoTime() - request.receivedNanos()) / 1e9);
       if (failure != null) {

@@ -142,6 +142,20 @@ class MetricsResolverTest {
   }
 
   @Test
+  void aNextThatThrowsCountsAsServfailAndFailsTheStage() throws Exception {
+    IllegalStateException failure = new IllegalStateException("thrown, not a failed stage");
+    CompletionStage<Message> stage = resolver.resolve(request("web.skydns.local."), r -> {
+      throw failure;
+    });
+
+    assertThatThrownBy(() -> stage.toCompletableFuture().join())
+        .isInstanceOf(CompletionException.class)
+        .hasCause(failure);
+    assertThat(requests("auth")).isEqualTo(1);
+    assertThat(errors("auth", "servfail")).isEqualTo(1);
+  }
+
+  @Test
   void aDeliberateDropIsARequestWithoutAnError() throws Exception {
     Message reply = resolver.resolve(request("web.skydns.local."), r -> CompletableFuture.completedFuture(null))
         .toCompletableFuture().join();

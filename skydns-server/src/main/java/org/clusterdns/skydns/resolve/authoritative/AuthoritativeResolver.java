@@ -33,7 +33,7 @@ import org.xbill.DNS.Type;
  *   <li>Other classes than IN for the domain: REFUSED (the zone exists only in class IN).
  *   <li>{@code local.dns.<domain>} stands for the configured host-local name (spec 17).
  *   <li>Answers per qtype, AA=1; no records gives NXDOMAIN when the name is not in the tree and
- *       NODATA otherwise, both with the SOA (TTL min_ttl) in the authority section.
+ *       NODATA otherwise, both with the SOA (TTL min_ttl, at most 2^31-1) in the authority section.
  * </ol>
  *
  * <p>The reply never has RA set and carries no OPT record; fitting it to the client is the
@@ -108,7 +108,7 @@ public final class AuthoritativeResolver implements Resolver {
     long now = clockMillis.getAsLong();
     String name = localName.filter(local -> lname.equals(config.localName())).orElse(lname);
     Answer answer = answer(request.qname(), name, request.qtype(), now);
-    return done(Replies.authoritative(request, answer, records.soa(config.minTtl(), now)));
+    return done(Replies.authoritative(request, answer, () -> records.soa(config.minTtl(), now)));
   }
 
   private Answer answer(Name owner, String name, int qtype, long now) {

@@ -131,12 +131,15 @@ final class RecordMaker {
   }
 
   /**
-   * Returns the zone's SOA (spec 8.11) with {@code ttl}; the serial is the current Unix time
-   * rounded down to the hour, so all replicas agree without coordination.
+   * Returns the zone's SOA (spec 8.11) with {@code ttl}, limited to the largest TTL RFC 2181 allows
+   * (the configured TTLs may use all 32 bits; the MINIMUM field keeps them whole, it is unsigned);
+   * the serial is the current Unix time rounded down to the hour, so all replicas agree without
+   * coordination.
    */
   Record soa(long ttl, long nowMillis) {
     long serial = Math.floorDiv(nowMillis, 3_600_000L) * 3600L;
-    return new SOARecord(apex, DClass.IN, ttl, soaHost, hostmaster, serial & 0xFFFF_FFFFL,
+    return new SOARecord(apex, DClass.IN, Math.min(ttl, TTL.MAX_VALUE), soaHost, hostmaster,
+        serial & 0xFFFF_FFFFL,
         SOA_REFRESH, SOA_RETRY, SOA_EXPIRE, config.minTtl());
   }
 }

@@ -3,6 +3,7 @@ package org.clusterdns.skydns.resolve.authoritative;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.clusterdns.skydns.resolve.DnsRequest;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -34,14 +35,15 @@ final class Replies {
 
   /**
    * Returns the authoritative reply for {@code answer}: the records, or when there are none
-   * NXDOMAIN/NODATA with {@code soa} in the authority section (RFC 2308).
+   * NXDOMAIN/NODATA with the SOA from {@code soa} in the authority section (RFC 2308). The SOA is
+   * built only for such empty answers.
    */
-  static Message authoritative(DnsRequest request, Answer answer, Record soa) {
+  static Message authoritative(DnsRequest request, Answer answer, Supplier<Record> soa) {
     Message reply = skeleton(request);
     reply.getHeader().setFlag(Flags.AA);
     if (answer.answer().isEmpty()) {
       reply.getHeader().setRcode(answer.nameExists() ? Rcode.NOERROR : Rcode.NXDOMAIN);
-      reply.addRecord(soa, Section.AUTHORITY);
+      reply.addRecord(soa.get(), Section.AUTHORITY);
       return reply;
     }
     addRRsets(reply, Section.ANSWER, answer.answer());

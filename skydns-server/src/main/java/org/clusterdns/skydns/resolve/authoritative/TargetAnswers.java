@@ -94,9 +94,11 @@ final class TargetAnswers {
     private final long nowMillis;
     private final List<Record> additional = new ArrayList<>();
     private final Set<Name> resolved = new HashSet<>();
+    private final AddressResolver.Walk walk;
 
     Targets(long nowMillis) {
       this.nowMillis = nowMillis;
+      this.walk = addresses.additional(nowMillis);
     }
 
     /** Returns the target of {@code service}, recording its additional data; empty if it has none. */
@@ -112,7 +114,7 @@ final class TargetAnswers {
       Optional<Name> target = Names.parse(service.record().host()).map(name -> Names.targetStrip(name, strip));
       target.ifPresent(name -> {
         if (tree.isInside(Names.lookupForm(name)) && resolved.add(name)) {
-          additional.addAll(addresses.addressesOf(name, nowMillis));
+          additional.addAll(walk.addressesOf(name));
         }
       });
       return target;

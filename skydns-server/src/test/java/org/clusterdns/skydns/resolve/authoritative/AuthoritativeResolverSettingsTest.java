@@ -7,6 +7,7 @@ import static org.clusterdns.skydns.testing.DnsAssertions.assertMatches;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,9 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TTL;
 import org.xbill.DNS.Type;
 
 /** Answers that depend on a setting or on the backend's state rather than on the records. */
@@ -145,6 +148,34 @@ class AuthoritativeResolverSettingsTest {
     assertThat(reply.getHeader().getFlag(Flags.RD)).isTrue();
     assertThat(reply.getHeader().getFlag(Flags.RA)).isFalse();
     assertThat(reply.getOPT()).isNull();
+  }
+
+  @Test
+  void ttlsAbove31BitsAreClampedInsteadOfFailingEveryAnswer() {
+    // The config accepts up to 2^32-1, dnsjava refuses record TTLs above 2^31-1.
+    long huge = 3_000_000_000L;
+    AnswerConfig config = Fixtures.config();
+    AnswerConfig hugeTtls = new AnswerConfig(config.domain(), config.hostmaster(), huge, huge,
+        config.defaultPriority(), Optional.empty(), false, true);
+    AuthoritativeResolver resolver = resolver(hugeTtls, Fixtures.index(), new SplittableRandom(1));
+    String soa = "skydns.local. IN SOA ns.dns.skydns.local. hostmaster.skydns.local. 1699999200 28800 7200 604800 "
+        + huge;
+    DnsCase nxdomain = DnsCase.of("huge TTLs: NXDOMAIN", "missing.skydns.local.", Type.A)
+        .rcode(Rcode.NXDOMAIN).authority(soa);
+    DnsCase apex = DnsCase.of("huge TTLs: apex SOA", "skydns.local.", Type.SOA).answer(soa);
+    DnsCase address = DnsCase.of("huge TTLs: A with the default TTL", "default.ttl.skydns.local.", Type.A)
+        .answer("default.ttl.skydns.local. IN A 10.4.0.2");
+    // An expected line without a TTL matches any, so the clamped TTLs are checked one by one.
+    Message negative = resolve(resolver, nxdomain);
+    assertMatches(negative, nxdomain);
+    assertThat(negative.getSection(Section.AUTHORITY).get(0).getTTL()).isEqualTo(TTL.MAX_VALUE);
+    assertThat(((SOARecord) negative.getSection(Section.AUTHORITY).get(0)).getMinimum()).isEqualTo(huge);
+    Message apexReply = resolve(resolver, apex);
+    assertMatches(apexReply, apex);
+    assertThat(apexReply.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(TTL.MAX_VALUE);
+    Message addressReply = resolve(resolver, address);
+    assertMatches(addressReply, address);
+    assertThat(addressReply.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(TTL.MAX_VALUE);
   }
 
   private static List<String> addresses(AuthoritativeResolver resolver) {
