@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import org.clusterdns.skydns.resolve.DnsRequest;
 import org.xbill.DNS.Message;
 
 /**
@@ -17,7 +18,8 @@ import org.xbill.DNS.Message;
  * plus whether the query had an OPT and its DO bit, so a reply is only reused for a query that
  * would have produced the same bytes. A hit gets the query's ID, RD and CD bits and question name
  * (so the client's case comes back, also in owner names that point at it); it is used only when
- * it fits the client's limit, so truncation always goes through the full path.
+ * it fits the client's limit (the one {@code DnsRequest.maxReplySize} gives), so truncation always
+ * goes through the full path.
  *
  * <p>Every entry remembers the backend generation it was made at and is ignored once the data
  * changed; it also expires after {@code maxAgeNanos}, which bounds how stale a lease-derived TTL
@@ -75,7 +77,7 @@ final class AnswerCache {
       entries.remove(question.key(query), entry);
       return null;
     }
-    int limit = tcp ? 65535 : question.udpLimit;
+    int limit = tcp ? DnsRequest.TCP_MAX_SIZE : question.udpLimit;
     if (entry.reply.length > limit) {
       return null;
     }
@@ -153,7 +155,8 @@ final class AnswerCache {
       int nameLength = position - HEADER;
       int questionEnd = position + 4;
       if (count(wire, 10) == 0) {
-        return questionEnd == wire.length ? new Question(nameLength, questionEnd, (byte) 0, 512) : null;
+        return questionEnd == wire.length
+            ? new Question(nameLength, questionEnd, (byte) 0, DnsRequest.CLASSIC_UDP_SIZE) : null;
       }
       int opt = questionEnd;
       if (opt + OPT_RR_FIXED != wire.length
@@ -164,8 +167,8 @@ final class AnswerCache {
         return null;
       }
       boolean dnssecOk = (wire[opt + 7] & 0x80) != 0;
-      int payload = Math.max(512, count(wire, opt + 3));
-      return new Question(nameLength, questionEnd, (byte) (dnssecOk ? 2 : 1), payload);
+      int limit = DnsRequest.udpLimit(count(wire, opt + 3));
+      return new Question(nameLength, questionEnd, (byte) (dnssecOk ? 2 : 1), limit);
     }
 
     Key key(byte[] wire) {

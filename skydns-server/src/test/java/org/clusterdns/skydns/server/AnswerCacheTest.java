@@ -103,6 +103,18 @@ class AnswerCacheTest {
   }
 
   @Test
+  void udpReplyLimitIsCappedAt1232BytesAlsoForCachedReplies() {
+    answerCount.set(100); // about 1.7 KB
+    Message tcp = ask(ednsQuery("big.skydns.local", Type.A, 65535, false), true);
+    assertThat(tcp.getSection(Section.ANSWER)).hasSize(100);
+
+    Message udp = ask(ednsQuery("big.skydns.local", Type.A, 65535, false), false);
+
+    assertThat(udp.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(udp.toWire().length).isLessThanOrEqualTo(1232);
+  }
+
+  @Test
   void truncatedRepliesAreNeverStored() {
     answerCount.set(60);
     ask(query("big.skydns.local", Type.A), false);

@@ -277,6 +277,17 @@ class QueryProcessorTest {
     assertThat(reply.getSection(Section.ANSWER)).hasSize(20);
   }
 
+  @ParameterizedTest(name = "payload {0}")
+  @ValueSource(ints = {1233, 4096, 65507, 65535})
+  void udpReplyLimitIsCappedAt1232BytesWhateverPayloadTheClientClaims(int payload) {
+    Message reply = processUdp(ednsQuery("web.skydns.local", Type.A, payload, false),
+        request -> addressReply(request, 2000));
+
+    assertThat(reply.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(reply.toWire().length).isLessThanOrEqualTo(1232).isGreaterThan(1232 - 16);
+    assertThat(reply.getOPT().getPayloadSize()).isEqualTo(1232);
+  }
+
   @ParameterizedTest(name = "reply of limit {0} bytes")
   @ValueSource(ints = {-1, 0})
   void sendsAReplyOfExactlyTheLimitWithoutTruncating(int belowLimit) {
