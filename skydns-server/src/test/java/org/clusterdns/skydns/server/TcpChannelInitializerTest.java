@@ -180,6 +180,50 @@ class TcpChannelInitializerTest {
   }
 
   @Test
+  void tcpIdleTimeoutIsNotResetByAClientDribblingOneByteEvery100Millis() {
+    channel.finishAndReleaseAll();
+    channel = new TcpTestChannel(new TcpChannelInitializer(processor, Duration.ofMillis(500), 10, 128));
+    byte[] frame = framedQuery(5);
+
+    int sent = 0;
+    while (channel.isOpen() && sent < frame.length) {
+      channel.writeInbound(Unpooled.wrappedBuffer(frame, sent, 1));
+      sent++;
+      channel.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+      channel.runScheduledPendingTasks();
+    }
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(sent).as("bytes sent, one per 100 ms, before the close").isEqualTo(5);
+  }
+
+  @Test
+  void tcpIdleTimeoutCountsWholeQueries() {
+    for (int id = 1; id <= 3; id++) {
+      channel.advanceTimeBy(IDLE.toMillis() - 1, TimeUnit.MILLISECONDS);
+      channel.runScheduledPendingTasks();
+      channel.writeInbound(Unpooled.wrappedBuffer(framedQuery(id)));
+      assertThat(readReply().getHeader().getID()).isEqualTo(id);
+    }
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void tcpConnectionIsClosedAfterTwoMinutesHoweverBusy() {
+    long elapsedSeconds = 0;
+    while (channel.isOpen() && elapsedSeconds < 300) {
+      channel.writeInbound(Unpooled.wrappedBuffer(framedQuery(1)));
+      assertThat(readReply()).isNotNull();
+      channel.advanceTimeBy(4, TimeUnit.SECONDS);
+      channel.runScheduledPendingTasks();
+      elapsedSeconds += 4;
+    }
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(elapsedSeconds).isEqualTo(120);
+  }
+
+  @Test
   void closesAfterTheLastAllowedQueryIsAnswered() {
     channel.finishAndReleaseAll();
     channel = new TcpTestChannel(initializer(10, 2));
