@@ -27,7 +27,8 @@ import org.xbill.DNS.Message;
  * ({@code cacheable}), typically authoritative replies whose order round robin does not vary.
  *
  * @implNote Thread-safe and lock-free on lookups. When full, the whole cache is dropped: cheap,
- *     rare, and refilled by the next queries.
+ *     rare, and refilled by the next queries. Memory is bounded by capacity times the largest UDP
+ *     reply, as larger replies are not stored.
  */
 final class AnswerCache {
   private static final int HEADER = 12;
@@ -92,9 +93,14 @@ final class AnswerCache {
 
   /**
    * Stores {@code reply} (the encoded, untruncated answer to {@code query}) when the query is a
-   * simple one and {@code message} is cacheable.
+   * simple one, {@code message} is cacheable and the reply is at most
+   * {@value DnsRequest#MAX_UDP_SIZE} bytes. Larger replies only ever go over TCP, where they are
+   * rare; leaving them out bounds the cache's memory to capacity times that size.
    */
   void store(byte[] query, Message message, byte[] reply, long dataGeneration) {
+    if (reply.length > DnsRequest.MAX_UDP_SIZE) {
+      return;
+    }
     Question question = Question.parse(query);
     if (question == null || !cacheable.test(message)) {
       return;
