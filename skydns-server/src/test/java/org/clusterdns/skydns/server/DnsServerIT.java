@@ -282,6 +282,17 @@ class DnsServerIT {
     assertThat(output).contains("Truncated, retrying in TCP mode").contains("ANSWER: 100,");
   }
 
+  @Test
+  void ednsVersion1GetsBadversFromDig() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(DIG), "dig is not installed");
+    start();
+
+    String output = dig("web.skydns.local", "+edns=1", "+noednsnegotiation");
+
+    assertThat(output).contains("status: BADVERS").contains("ANSWER: 0,")
+        .contains("; EDNS: version: 0, flags:; udp: 1232");
+  }
+
   private String dig(String name, String... options) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(DIG.toString(), "@127.0.0.1", "-p",
         Integer.toString(server.udpAddress().getPort()), name, "A", "+tries=1", "+time=5"));
