@@ -19,6 +19,13 @@ import org.xbill.DNS.Record;
 public record DnsRequest(Message query, InetSocketAddress client, boolean tcp, long receivedNanos) {
   /** The UDP payload size assumed for clients without EDNS0 (RFC 1035). */
   public static final int CLASSIC_UDP_SIZE = 512;
+  /**
+   * The largest UDP reply, whatever payload size the client claims; also the payload size the
+   * server advertises. It is the DNS flag day 2020 value: it fits the IPv6 minimum MTU without
+   * fragments, and it keeps a small query from drawing a large reply (amplification). Clients that
+   * need more retry over TCP after TC.
+   */
+  public static final int MAX_UDP_SIZE = 1232;
   /** The largest DNS message a TCP frame can carry. */
   public static final int TCP_MAX_SIZE = 65535;
 
@@ -65,14 +72,23 @@ public record DnsRequest(Message query, InetSocketAddress client, boolean tcp, l
   }
 
   /**
-   * Returns how large a reply may be: 65535 over TCP; over UDP the client's EDNS0 payload size,
-   * raised to at least 512, or 512 without EDNS0.
+   * Returns how large a reply may be: 65535 over TCP; over UDP 512 without EDNS0, otherwise
+   * {@link #udpLimit} of the client's EDNS0 payload size.
    */
   public int maxReplySize() {
     if (tcp) {
       return TCP_MAX_SIZE;
     }
     OPTRecord opt = query.getOPT();
-    return opt == null ? CLASSIC_UDP_SIZE : Math.max(CLASSIC_UDP_SIZE, opt.getPayloadSize());
+    return opt == null ? CLASSIC_UDP_SIZE : udpLimit(opt.getPayloadSize());
+  }
+
+  /**
+   * Returns the UDP reply limit for a client claiming {@code payloadSize} in its OPT record: that
+   * size raised to at least 512 (RFC 6891 section 6.2.5) and lowered to at most
+   * {@value #MAX_UDP_SIZE}.
+   */
+  public static int udpLimit(int payloadSize) {
+    return Math.min(Math.max(CLASSIC_UDP_SIZE, payloadSize), MAX_UDP_SIZE);
   }
 }

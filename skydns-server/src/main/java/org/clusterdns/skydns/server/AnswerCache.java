@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import org.clusterdns.skydns.resolve.DnsRequest;
 import org.xbill.DNS.Message;
 
 /**
@@ -17,7 +18,8 @@ import org.xbill.DNS.Message;
  * plus whether the query had an OPT and its DO bit, so a reply is only reused for a query that
  * would have produced the same bytes. A hit gets the query's ID, RD and CD bits and question name
  * (so the client's case comes back, also in owner names that point at it); it is used only when
- * it fits the client's limit, so truncation always goes through the full path.
+ * it fits the client's limit (the one {@code DnsRequest.maxReplySize} gives), so truncation always
+ * goes through the full path.
  *
  * <p>Every entry remembers the backend generation it was made at and is ignored once the data
  * changed; it also expires after {@code maxAgeNanos}, which bounds how stale a lease-derived TTL
@@ -25,7 +27,8 @@ import org.xbill.DNS.Message;
  * ({@code cacheable}), typically authoritative replies whose order round robin does not vary.
  *
  * @implNote Thread-safe and lock-free on lookups. When full, the whole cache is dropped: cheap,
- *     rare, and refilled by the next queries.
+ *     rare, and refilled by the next queries. Memory is bounded by capacity times the largest UDP
+ *     reply, as larger replies are not stored.
  */
 final class AnswerCache {
   private static final int HEADER = 12;
@@ -75,7 +78,7 @@ final class AnswerCache {
       entries.remove(question.key(query), entry);
       return null;
     }
-    int limit = tcp ? 65535 : question.udpLimit;
+    int limit = tcp ? DnsRequest.TCP_MAX_SIZE : question.udpLimit;
     if (entry.reply.length > limit) {
       return null;
     }
@@ -90,9 +93,14 @@ final class AnswerCache {
 
   /**
    * Stores {@code reply} (the encoded, untruncated answer to {@code query}) when the query is a
-   * simple one and {@code message} is cacheable.
+   * simple one, {@code message} is cacheable and the reply is at most
+   * {@value DnsRequest#MAX_UDP_SIZE} bytes. Larger replies only ever go over TCP, where they are
+   * rare; leaving them out bounds the cache's memory to capacity times that size.
    */
   void store(byte[] query, Message message, byte[] reply, long dataGeneration) {
+    if (reply.length > DnsRequest.MAX_UDP_SIZE) {
+      return;
+    }
     Question question = Question.parse(query);
     if (question == null || !cacheable.test(message)) {
       return;
@@ -153,7 +161,8 @@ final class AnswerCache {
       int nameLength = position - HEADER;
       int questionEnd = position + 4;
       if (count(wire, 10) == 0) {
-        return questionEnd == wire.length ? new Question(nameLength, questionEnd, (byte) 0, 512) : null;
+        return questionEnd == wire.length
+            ? new Question(nameLength, questionEnd, (byte) 0, DnsRequest.CLASSIC_UDP_SIZE) : null;
       }
       int opt = questionEnd;
       if (opt + OPT_RR_FIXED != wire.length
@@ -164,8 +173,8 @@ final class AnswerCache {
         return null;
       }
       boolean dnssecOk = (wire[opt + 7] & 0x80) != 0;
-      int payload = Math.max(512, count(wire, opt + 3));
-      return new Question(nameLength, questionEnd, (byte) (dnssecOk ? 2 : 1), payload);
+      int limit = DnsRequest.udpLimit(count(wire, opt + 3));
+      return new Question(nameLength, questionEnd, (byte) (dnssecOk ? 2 : 1), limit);
     }
 
     Key key(byte[] wire) {

@@ -10,6 +10,7 @@ import org.clusterdns.skydns.resolve.DnsRequest;
 import org.clusterdns.skydns.resolve.Resolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
@@ -30,7 +31,8 @@ import org.xbill.DNS.Type;
  *   <li>QR set (a response): dropped, so that the server cannot be made to answer answers;
  *   <li>opcode other than QUERY: NOTIMP;
  *   <li>a message that cannot be parsed, whose section counts cannot fit in its length, whose
- *       QDCOUNT is not 1, or that has more than one OPT record: FORMERR.
+ *       QDCOUNT is not 1, or that has more than one OPT record: FORMERR;
+ *   <li>an OPT record of an EDNS version other than 0: BADVERS.
  * </ul>
  *
  * <p>Replies to rejected messages echo the ID, opcode, RD and CD and, when the message parses, its
@@ -111,6 +113,9 @@ public final class QueryProcessor {
         || optCount(query) > 1) {
       return reject(wire, query, Rcode.FORMERR, tcp);
     }
+    if (query.getOPT() != null && query.getOPT().getVersion() != 0) {
+      return badVersion(query, tcp);
+    }
     DnsRequest request = new DnsRequest(query, client, tcp, System.nanoTime());
     long generation = cache == null ? 0 : cache.generation();
     CompletionStage<Message> stage;
@@ -166,6 +171,21 @@ public final class QueryProcessor {
       reply = ErrorReplies.fromHeader(count(wire, 0), (wire[2] >>> 3) & 0x0F, rd, cd, rcode);
     }
     // An error reply is a header, one question and an OPT: it fits any client's limit.
+    int limit = tcp ? DnsRequest.TCP_MAX_SIZE : DnsRequest.CLASSIC_UDP_SIZE;
+    return CompletableFuture.completedFuture(send(fitter.fit(reply, queryOpt, limit, tcp), tcp));
+  }
+
+  /**
+   * Answers a query with an EDNS version other than 0, the only one this server speaks: BADVERS
+   * with a version 0 OPT and no records (RFC 6891 section 6.1.3). BADVERS is an extended rcode:
+   * its low 4 bits (0) go in the header, the rest in the OPT.
+   */
+  private CompletionStage<byte[]> badVersion(Message query, boolean tcp) {
+    events.queryRejected(Rcode.BADVERS);
+    OPTRecord queryOpt = query.getOPT();
+    Message reply = ErrorReplies.from(query, Rcode.BADVERS & 0xF);
+    reply.addRecord(new OPTRecord(ReplyFitter.ADVERTISED_PAYLOAD_SIZE, Rcode.BADVERS >>> 4, 0,
+        queryOpt.getFlags() & ExtendedFlags.DO), Section.ADDITIONAL);
     int limit = tcp ? DnsRequest.TCP_MAX_SIZE : DnsRequest.CLASSIC_UDP_SIZE;
     return CompletableFuture.completedFuture(send(fitter.fit(reply, queryOpt, limit, tcp), tcp));
   }

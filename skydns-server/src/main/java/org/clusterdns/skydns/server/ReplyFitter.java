@@ -2,6 +2,7 @@ package org.clusterdns.skydns.server;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.clusterdns.skydns.resolve.DnsRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ExtendedFlags;
@@ -36,8 +37,10 @@ import org.xbill.DNS.Section;
  * <p>The reply passed in is never modified: it may be shared with a cache.
  */
 final class ReplyFitter {
-  /** The UDP payload size this server advertises in its OPT records (the DNS flag day 2020 value). */
-  static final int ADVERTISED_PAYLOAD_SIZE = 1232;
+  /**
+   * The UDP payload size this server advertises in its OPT records: the largest UDP reply it sends.
+   */
+  static final int ADVERTISED_PAYLOAD_SIZE = DnsRequest.MAX_UDP_SIZE;
 
   private static final Logger log = LoggerFactory.getLogger(ReplyFitter.class);
 

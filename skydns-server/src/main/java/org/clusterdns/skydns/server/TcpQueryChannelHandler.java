@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * be pipelined; replies are written in the order they complete. The connection is closed when it
  * has been idle too long (an {@link IdleStateEvent}) and after its last allowed query is answered.
  *
+ * <p>While the channel is not writable (the client does not read its replies), reading stops and
+ * queries already decoded are held, unanswered, until it is writable again: the replies queued
+ * for one connection stay near Netty's high-water mark instead of growing by one reply per
+ * pipelined query. The held queries are bounded by the per-connection query limit.
+ *
  * <p>One instance per connection. Its state is touched only on the connection's event loop.
  */
 final class TcpQueryChannelHandler extends SimpleChannelInboundHandler<ByteBuf> {
@@ -24,8 +30,11 @@ final class TcpQueryChannelHandler extends SimpleChannelInboundHandler<ByteBuf> 
 
   private final QueryProcessor processor;
   private final int maxQueries;
+  /** Decoded queries not answered yet because the client was not reading its replies. */
+  private final ArrayDeque<byte[]> held = new ArrayDeque<>();
   private int received;
   private int pending;
+  private boolean answering;
   private ChannelFuture lastWrite;
 
   /** Creates a handler answering through {@code processor} at most {@code maxQueries} queries. */
@@ -42,11 +51,30 @@ final class TcpQueryChannelHandler extends SimpleChannelInboundHandler<ByteBuf> 
       return;
     }
     received++;
-    pending++;
     if (received == maxQueries) {
       ctx.channel().config().setAutoRead(false);
     }
-    byte[] wire = ByteBufUtil.getBytes(frame);
+    held.add(ByteBufUtil.getBytes(frame));
+    answerHeld(ctx);
+  }
+
+  /** Answers held queries, in order, while the channel takes more output. */
+  private void answerHeld(ChannelHandlerContext ctx) {
+    if (answering) {
+      return; // a write inside the loop below made the channel writable again: the loop goes on
+    }
+    answering = true;
+    try {
+      while (!held.isEmpty() && ctx.channel().isWritable()) {
+        answer(ctx, held.poll());
+      }
+    } finally {
+      answering = false;
+    }
+  }
+
+  private void answer(ChannelHandlerContext ctx, byte[] wire) {
+    pending++;
     InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
     processor.process(wire, client, true).thenAccept(reply -> {
       if (ctx.executor().inEventLoop()) {
@@ -62,7 +90,7 @@ final class TcpQueryChannelHandler extends SimpleChannelInboundHandler<ByteBuf> 
     if (reply != null && ctx.channel().isActive()) {
       lastWrite = ctx.writeAndFlush(Unpooled.wrappedBuffer(reply));
     }
-    if (received == maxQueries && pending == 0) {
+    if (received == maxQueries && pending == 0 && held.isEmpty()) {
       if (lastWrite != null) {
         lastWrite.addListener(ChannelFutureListener.CLOSE);
       } else {
@@ -73,8 +101,12 @@ final class TcpQueryChannelHandler extends SimpleChannelInboundHandler<ByteBuf> 
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    boolean writable = ctx.channel().isWritable();
     // A client that does not read its replies stops being read from, so they cannot pile up.
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable() && received < maxQueries);
+    ctx.channel().config().setAutoRead(writable && received < maxQueries);
+    if (writable) {
+      answerHeld(ctx);
+    }
     ctx.fireChannelWritabilityChanged();
   }
 

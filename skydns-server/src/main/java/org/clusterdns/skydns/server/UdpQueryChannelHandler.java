@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Replies ready while a batch of datagrams is being read are written without a flush and
  * flushed once when the batch is done, so that the epoll transport sends them with one
- * {@code sendmmsg} call instead of one system call per reply. Replies that complete later
- * (upstream answers) are flushed at once.
+ * {@code sendmmsg} call instead of one system call per reply; when the unflushed replies pass the
+ * channel's high-water mark, they are flushed early. Replies that complete later (upstream
+ * answers) are flushed at once. A reply is dropped only when the socket itself cannot take more.
  *
  * @implNote One instance per channel: the batching state belongs to the channel's event loop.
  */
@@ -47,6 +48,11 @@ final class UdpQueryChannelHandler extends SimpleChannelInboundHandler<DatagramP
   private void send(ChannelHandlerContext ctx, byte[] reply, InetSocketAddress sender) {
     if (reply == null) {
       return;
+    }
+    if (!ctx.channel().isWritable() && flushPending) {
+      // The batch's own unflushed replies may be all that is over the high-water mark.
+      flushPending = false;
+      ctx.flush();
     }
     // A full send buffer means replies would queue in memory without bound; UDP may lose them.
     if (!ctx.channel().isWritable()) {

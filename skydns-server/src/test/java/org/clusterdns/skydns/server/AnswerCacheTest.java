@@ -103,6 +103,34 @@ class AnswerCacheTest {
   }
 
   @Test
+  void udpReplyLimitIsCappedAt1232BytesAlsoForCachedReplies() {
+    answerCount.set(100); // about 1.7 KB
+    Message tcp = ask(ednsQuery("big.skydns.local", Type.A, 65535, false), true);
+    assertThat(tcp.getSection(Section.ANSWER)).hasSize(100);
+
+    Message udp = ask(ednsQuery("big.skydns.local", Type.A, 65535, false), false);
+
+    assertThat(udp.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(udp.toWire().length).isLessThanOrEqualTo(1232);
+  }
+
+  @Test
+  void answerCacheBytesAreBoundedByNotStoringRepliesLargerThan1232Bytes() {
+    answerCount.set(100); // about 1.7 KB, sent whole over TCP
+    ask(query("big.skydns.local", Type.A), true);
+    ask(query("big.skydns.local", Type.A), true);
+    assertThat(resolved).hasValue(2);
+    assertThat(events.cachedBytes).isEmpty();
+
+    AnswerCache cache = new AnswerCache(10, Long.MAX_VALUE, () -> 1, System::nanoTime, reply -> true);
+    byte[] query = query("web.skydns.local", Type.A).toWire();
+    cache.store(query, new Message(), new byte[1233], 1);
+    assertThat(cache.size()).isZero();
+    cache.store(query, new Message(), new byte[1232], 1);
+    assertThat(cache.size()).isOne();
+  }
+
+  @Test
   void truncatedRepliesAreNeverStored() {
     answerCount.set(60);
     ask(query("big.skydns.local", Type.A), false);

@@ -10,10 +10,13 @@ import io.netty.channel.epoll.Epoll;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.clusterdns.skydns.config.ListenConfig;
 import org.clusterdns.skydns.resolve.DnsRequest;
@@ -170,6 +175,43 @@ class DnsServerIT {
   }
 
   @Test
+  void tcpIdleTimeoutCloses1ByteEvery100MillisDribbler() throws Exception {
+    start(1, Duration.ofMillis(500), 10, Epoll.isAvailable());
+    ScheduledExecutorService dribbler = Executors.newSingleThreadScheduledExecutor();
+    try (Socket socket = connect()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(new byte[] {(byte) 0xff, (byte) 0xff}); // a 65535-byte frame, never completed
+      dribbler.scheduleAtFixedRate(() -> {
+        try {
+          out.write(0);
+        } catch (IOException closed) {
+          throw new UncheckedIOException(closed); // ends the repetition
+        }
+      }, 100, 100, TimeUnit.MILLISECONDS);
+
+      long started = System.nanoTime();
+      assertThat(readUntilClosed(socket)).as("connection closed by the server").isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    } finally {
+      dribbler.shutdownNow();
+    }
+  }
+
+  /**
+   * Returns true when the server closed the connection: end of stream, or a reset when the close
+   * raced a byte in flight; false when nothing came within the socket timeout.
+   */
+  private static boolean readUntilClosed(Socket socket) throws IOException {
+    try {
+      return socket.getInputStream().read() == -1;
+    } catch (SocketTimeoutException stillOpen) {
+      return false;
+    } catch (SocketException reset) {
+      return true;
+    }
+  }
+
+  @Test
   void refusesConnectionsBeyondTheCap() throws Exception {
     start(1, Duration.ofSeconds(8), 1, Epoll.isAvailable());
     try (Socket first = connect(); Socket second = connect()) {
@@ -238,6 +280,17 @@ class DnsServerIT {
     String output = dig("many.skydns.local", "+notcp");
 
     assertThat(output).contains("Truncated, retrying in TCP mode").contains("ANSWER: 100,");
+  }
+
+  @Test
+  void ednsVersion1GetsBadversFromDig() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(DIG), "dig is not installed");
+    start();
+
+    String output = dig("web.skydns.local", "+edns=1", "+noednsnegotiation");
+
+    assertThat(output).contains("status: BADVERS").contains("ANSWER: 0,")
+        .contains("; EDNS: version: 0, flags:; udp: 1232");
   }
 
   private String dig(String name, String... options) throws IOException, InterruptedException {

@@ -195,6 +195,26 @@ class QueryProcessorTest {
     assertThat(reply.getRcode()).isEqualTo(Rcode.FORMERR);
   }
 
+  @ParameterizedTest(name = "version {0}")
+  @ValueSource(ints = {1, 255})
+  void ednsVersionOtherThan0GetsBadvers(int version) {
+    Message query = query("web.skydns.local", Type.A);
+    query.addRecord(new OPTRecord(4096, 0, version, ExtendedFlags.DO), Section.ADDITIONAL);
+
+    Message reply = processUdp(query, QueryProcessorTest::failIfCalled);
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.BADVERS);
+    assertThat(reply.getHeader().getRcode()).isZero();
+    assertThat(reply.getHeader().getID()).isEqualTo(4242);
+    assertThat(reply.getQuestion()).isEqualTo(query.getQuestion());
+    assertThat(reply.getSection(Section.ANSWER)).isEmpty();
+    OPTRecord opt = reply.getOPT();
+    assertThat(opt.getVersion()).isZero();
+    assertThat(opt.getExtendedRcode()).isEqualTo(1);
+    assertThat(opt.getFlags() & ExtendedFlags.DO).isEqualTo(ExtendedFlags.DO);
+    assertThat(events.rejected).containsExactly(Rcode.string(Rcode.BADVERS));
+  }
+
   @Test
   void repliesWithoutOptToAQueryWithoutOpt() {
     Message reply = processUdp(query("web.skydns.local", Type.A), request -> {
@@ -275,6 +295,17 @@ class QueryProcessorTest {
 
     assertThat(reply.getHeader().getFlag(Flags.TC)).isFalse();
     assertThat(reply.getSection(Section.ANSWER)).hasSize(20);
+  }
+
+  @ParameterizedTest(name = "payload {0}")
+  @ValueSource(ints = {1233, 4096, 65507, 65535})
+  void udpReplyLimitIsCappedAt1232BytesWhateverPayloadTheClientClaims(int payload) {
+    Message reply = processUdp(ednsQuery("web.skydns.local", Type.A, payload, false),
+        request -> addressReply(request, 2000));
+
+    assertThat(reply.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(reply.toWire().length).isLessThanOrEqualTo(1232).isGreaterThan(1232 - 16);
+    assertThat(reply.getOPT().getPayloadSize()).isEqualTo(1232);
   }
 
   @ParameterizedTest(name = "reply of limit {0} bytes")

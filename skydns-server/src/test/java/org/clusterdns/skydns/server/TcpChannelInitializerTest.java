@@ -12,7 +12,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.clusterdns.skydns.resolve.DnsRequest;
@@ -178,6 +180,50 @@ class TcpChannelInitializerTest {
   }
 
   @Test
+  void tcpIdleTimeoutIsNotResetByAClientDribblingOneByteEvery100Millis() {
+    channel.finishAndReleaseAll();
+    channel = new TcpTestChannel(new TcpChannelInitializer(processor, Duration.ofMillis(500), 10, 128));
+    byte[] frame = framedQuery(5);
+
+    int sent = 0;
+    while (channel.isOpen() && sent < frame.length) {
+      channel.writeInbound(Unpooled.wrappedBuffer(frame, sent, 1));
+      sent++;
+      channel.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+      channel.runScheduledPendingTasks();
+    }
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(sent).as("bytes sent, one per 100 ms, before the close").isEqualTo(5);
+  }
+
+  @Test
+  void tcpIdleTimeoutCountsWholeQueries() {
+    for (int id = 1; id <= 3; id++) {
+      channel.advanceTimeBy(IDLE.toMillis() - 1, TimeUnit.MILLISECONDS);
+      channel.runScheduledPendingTasks();
+      channel.writeInbound(Unpooled.wrappedBuffer(framedQuery(id)));
+      assertThat(readReply().getHeader().getID()).isEqualTo(id);
+    }
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void tcpConnectionIsClosedAfterTwoMinutesHoweverBusy() {
+    long elapsedSeconds = 0;
+    while (channel.isOpen() && elapsedSeconds < 300) {
+      channel.writeInbound(Unpooled.wrappedBuffer(framedQuery(1)));
+      assertThat(readReply()).isNotNull();
+      channel.advanceTimeBy(4, TimeUnit.SECONDS);
+      channel.runScheduledPendingTasks();
+      elapsedSeconds += 4;
+    }
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(elapsedSeconds).isEqualTo(120);
+  }
+
+  @Test
   void closesAfterTheLastAllowedQueryIsAnswered() {
     channel.finishAndReleaseAll();
     channel = new TcpTestChannel(initializer(10, 2));
@@ -210,6 +256,62 @@ class TcpChannelInitializerTest {
 
     assertThat(readReply().getHeader().getID()).isEqualTo(9);
     assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void tcpRepliesAreNotQueuedWhileTheClientDoesNotReadThem() {
+    // A reply that fills the send buffer: the channel turns unwritable once query 2 is answered.
+    List<Integer> resolved = new ArrayList<>();
+    QueryProcessor filling = new QueryProcessor(request -> {
+      int id = request.query().getHeader().getID();
+      resolved.add(id);
+      if (id == 2) {
+        setWritable(false);
+      }
+      return CompletableFuture.completedFuture(TestMessages.addressReply(request, 1));
+    }, events);
+    channel.finishAndReleaseAll();
+    channel = new TcpTestChannel(new TcpChannelInitializer(filling, IDLE, 10, 128));
+
+    channel.writeInbound(Unpooled.wrappedBuffer(
+        concat(concat(concat(framedQuery(1), framedQuery(2)), framedQuery(3)), framedQuery(4))));
+
+    assertThat(resolved).as("queries answered while the client reads nothing").containsExactly(1, 2);
+    assertThat(channel.config().isAutoRead()).isFalse();
+    assertThat(readReply().getHeader().getID()).isEqualTo(1);
+    assertThat(readReply().getHeader().getID()).isEqualTo(2);
+    assertThat(readReply()).isNull();
+
+    setWritable(true);
+
+    assertThat(resolved).containsExactly(1, 2, 3, 4);
+    assertThat(readReply().getHeader().getID()).isEqualTo(3);
+    assertThat(readReply().getHeader().getID()).isEqualTo(4);
+    assertThat(channel.config().isAutoRead()).isTrue();
+    assertThat(events.dropped).isEmpty();
+  }
+
+  @Test
+  void closesAtTheQueryLimitOnlyOnceHeldQueriesAreAnswered() {
+    channel.finishAndReleaseAll();
+    channel = new TcpTestChannel(initializer(10, 2));
+    setWritable(false);
+
+    channel.writeInbound(Unpooled.wrappedBuffer(concat(framedQuery(1), framedQuery(2))));
+    assertThat(channel.isOpen()).isTrue();
+    setWritable(true);
+
+    assertThat(readReply().getHeader().getID()).isEqualTo(1);
+    assertThat(readReply().getHeader().getID()).isEqualTo(2);
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  /** Makes the channel (un)writable as a full or drained send buffer would. */
+  private void setWritable(boolean writable) {
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
+    if (writable) {
+      channel.runPendingTasks(); // the writability event is fired from a task
+    }
   }
 
   @Test

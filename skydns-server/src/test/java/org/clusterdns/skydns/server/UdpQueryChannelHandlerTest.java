@@ -6,6 +6,7 @@ import static org.clusterdns.skydns.server.TestMessages.query;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -69,6 +70,34 @@ class UdpQueryChannelHandlerTest {
     assertThat(second).isNotNull();
     first.release();
     second.release();
+  }
+
+  @Test
+  void unflushedRepliesOfABatchPassingTheHighWaterMarkAreFlushedNotDropped() {
+    // Each reply is about 50 bytes: the third unflushed one passes the high-water mark.
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(50, 100));
+    int batch = 10;
+    for (int i = 0; i < batch; i++) {
+      channel.pipeline().fireChannelRead(packet(query("host" + i + ".skydns.local", Type.A).toWire()));
+    }
+    channel.pipeline().fireChannelReadComplete();
+
+    assertThat(events.dropped).isEmpty();
+    for (int i = 0; i < batch; i++) {
+      DatagramPacket reply = channel.readOutbound();
+      assertThat(reply).as("reply %d", i).isNotNull();
+      assertThat(parse(ByteBufUtil.getBytes(reply.content())).getQuestion().getName().toString())
+          .isEqualTo("host" + i + ".skydns.local.");
+      reply.release();
+    }
+  }
+
+  @Test
+  void dropsRepliesWhenTheSocketItselfCannotTakeMore() {
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+
+    assertThat(send(query("web.skydns.local", Type.A).toWire())).isNull();
+    assertThat(events.dropped).containsExactly("udp-send-buffer-full");
   }
 
   @Test

@@ -66,9 +66,9 @@ class WirePathFuzzTest {
     }
     try {
       OPTRecord opt = new Message(input).getOPT();
-      return opt == null ? DnsRequest.CLASSIC_UDP_SIZE : Math.max(DnsRequest.CLASSIC_UDP_SIZE, opt.getPayloadSize());
+      return opt == null ? 512 : Math.min(Math.max(512, opt.getPayloadSize()), 1232);
     } catch (IOException | RuntimeException e) {
-      return DnsRequest.CLASSIC_UDP_SIZE;
+      return 512;
     }
   }
 }
