@@ -36,6 +36,9 @@ class TcpChannelInitializerTest {
   private static final class TcpTestChannel extends EmbeddedChannel {
     TcpTestChannel(ChannelHandler initializer) {
       super(initializer);
+      // Only advanceTimeBy moves the clock: real time passing on a loaded machine must not
+      // fire the idle timeout in the middle of a test.
+      freezeTime();
     }
 
     @Override
