@@ -300,17 +300,35 @@ public final class EtcdBackend implements Backend, AutoCloseable {
       return;
     }
     revision = seen;
+    // One message is applied as one batch: kube2sky replaces a leaf with DELETE old + PUT new in
+    // one transaction, and applied one by one the name would be missing in between. The last
+    // event of a key wins, as when applying them in order, so a key is never in both.
+    Map<String, ServiceEntry> puts = new HashMap<>();
+    Set<String> deletes = new HashSet<>();
     for (WatchEvent event : response.getEvents()) {
       KeyValue kv = event.getKeyValue();
       String key = kv.getKey().toString(StandardCharsets.UTF_8);
       switch (event.getEventType()) {
-        case PUT -> put(key, kv);
-        case DELETE -> delete(key);
+        case PUT -> stage(key, put(key, kv), puts, deletes);
+        case DELETE -> stage(key, delete(key), puts, deletes);
         default -> LOG.debug("Ignoring a watch event of unknown type for {}", key);
       }
     }
+    index.apply(puts, deletes);
     if (!response.getEvents().isEmpty()) {
       lastEventMillis = clockMillis.getAsLong();
+    }
+  }
+
+  /** Records the state of {@code key} after an event, replacing what earlier events staged. */
+  private static void stage(String key, Optional<ServiceEntry> entry, Map<String, ServiceEntry> puts,
+      Set<String> deletes) {
+    if (entry.isPresent()) {
+      puts.put(key, entry.get());
+      deletes.remove(key);
+    } else {
+      puts.remove(key);
+      deletes.add(key);
     }
   }
 
@@ -332,24 +350,28 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     }
   }
 
-  private void put(String key, KeyValue kv) {
+  /**
+   * Tracks a PUT event's key and lease and returns the entry to store, or empty when the value is
+   * not a record and the key must go.
+   */
+  private Optional<ServiceEntry> put(String key, KeyValue kv) {
     Optional<ServiceRecord> record = decode(key, kv);
     if (record.isEmpty()) {
-      delete(key);
-      return;
+      return delete(key);
     }
     untrack(key);
     long expiresAtMillis = track(key, kv.getLease());
-    index.put(new ServiceEntry(key, record.get(), expiresAtMillis));
     if (kv.getLease() != 0 && expiresAtMillis == ServiceEntry.NO_LEASE) {
       lookUpLease(kv.getLease());
     }
+    return Optional.of(new ServiceEntry(key, record.get(), expiresAtMillis));
   }
 
-  private void delete(String key) {
+  /** Forgets a deleted key's lease and returns empty: the key must go. */
+  private Optional<ServiceEntry> delete(String key) {
     malformedReported.remove(key);
     untrack(key);
-    index.remove(key);
+    return Optional.empty();
   }
 
   /** Returns the record in a value, or empty for the config key and for malformed values. */

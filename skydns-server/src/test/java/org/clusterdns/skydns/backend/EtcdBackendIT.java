@@ -11,6 +11,8 @@ import static org.awaitility.Awaitility.await;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import java.lang.reflect.InvocationHandler;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.clusterdns.records.ServiceRecord;
 import org.clusterdns.etcd.EtcdConfig;
@@ -90,6 +93,43 @@ class EtcdBackendIT {
     assertThat(backend.status().entries()).isEqualTo(2);
     assertThat(backend.status().reloads()).isZero();
     assertThat(backend.status().lastEventMillis()).isPositive();
+  }
+
+  @Test
+  void neverAnswersNxdomainWhileATransactionReplacesTheOnlyLeaf() throws Exception {
+    // kube2sky replaces a changed leaf with DELETE old + PUT new in one transaction; the name
+    // exists before and after, so no reader may ever find it empty in between.
+    Client client = client(SHARED.etcd());
+    put(client, key("local/skydns/svc/web/0"), "{\"host\":\"10.0.0.1\"}");
+    EtcdBackend backend = startedBackend(client, SHARED.etcd().config(prefix));
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger missing = new AtomicInteger();
+    AtomicInteger reads = new AtomicInteger();
+    Thread reader = new Thread(() -> {
+      while (writing.get()) {
+        if (backend.records("web.svc.skydns.local.", false).entries().isEmpty()) {
+          missing.incrementAndGet();
+        }
+        reads.incrementAndGet();
+      }
+    }, "reader");
+    reader.start();
+    int replacements = 300;
+    try {
+      for (int i = 0; i < replacements; i++) {
+        client.getKVClient().txn().Then(
+            Op.delete(bytes(key("local/skydns/svc/web/" + i)), DeleteOption.DEFAULT),
+            Op.put(bytes(key("local/skydns/svc/web/" + (i + 1))), bytes("{\"host\":\"10.0.0.1\"}"), PutOption.DEFAULT))
+            .commit().get(5, TimeUnit.SECONDS);
+      }
+      await().atMost(WAIT).until(() -> backend.records(replacements + ".web.svc.skydns.local.", true).nameExists());
+    } finally {
+      writing.set(false);
+      reader.join(WAIT.toMillis());
+    }
+    assertThat(reads.get()).as("reads").isGreaterThan(replacements);
+    assertThat(missing.get()).as("reads that found the name missing").isZero();
+    assertThat(backend.records("web.svc.skydns.local.", false).entries()).hasSize(1);
   }
 
   @Test
