@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  * {@link InMemoryIndex}, loaded with one range read and kept current by a watch that starts at
  * the revision after the read.
  *
- * <p>It reloads the whole tree when the watch is compacted away or ends, and when etcd answers
- * with a revision lower than one already seen: that is an etcd restarted with an empty data
- * directory, whose old watch would otherwise resume silently at the old revision and miss every
- * change. While etcd is unreachable the index keeps the last data it had, the state is logged
+ * <p>It reloads the whole tree when the watch is compacted away or ends, when one of its own
+ * background tasks fails (logged), and when etcd answers with a revision lower than one already
+ * seen: that is an etcd restarted with an empty data directory, whose old watch would otherwise
+ * resume silently at the old revision and miss every change. While etcd is unreachable the index keeps the last data it had, the state is logged
  * once and shown in {@link #status()}, and loads are retried with a backoff of 100 ms doubling to
  * 5 s. A value that is not a valid SkyDNS record is skipped, logged once per key and revision,
  * and counted. The remaining time of a key's lease is looked up in the background and kept fresh
@@ -135,7 +135,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
   public void start() {
     run(() -> {
       scheduleLoad(null, true);
-      executor.scheduleWithFixedDelay(this::probe, PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(),
+      executor.scheduleWithFixedDelay(guarded(this::probe), PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(),
           TimeUnit.MILLISECONDS);
     });
   }
@@ -215,11 +215,14 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (reason != null) {
       LOG.info("Loading the etcd tree under {} again in {} ms: {}", path.root(), delay, reason);
     }
-    executor.schedule(this::load, delay, TimeUnit.MILLISECONDS);
+    long loadEpoch = epoch;
+    executor.schedule(guarded(() -> load(loadEpoch)), delay, TimeUnit.MILLISECONDS);
   }
 
-  private void load() {
-    long loadEpoch = epoch;
+  private void load(long loadEpoch) {
+    if (loadEpoch != epoch) {
+      return; // a later load replaced this one
+    }
     GetOption wholeTree = GetOption.builder().isPrefix(true).build();
     withTimeout(client.getKVClient().get(prefix, wholeTree))
         .whenComplete((response, error) -> run(() -> loaded(loadEpoch, response, error)));
@@ -400,10 +403,12 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (loadScheduled || probeRunning) {
       return;
     }
-    probeRunning = true;
     long probeEpoch = epoch;
     GetOption oneKey = GetOption.builder().isPrefix(true).withKeysOnly(true).withLimit(1).build();
-    withTimeout(client.getKVClient().get(prefix, oneKey)).whenComplete((response, error) -> run(() -> {
+    CompletableFuture<GetResponse> probed = withTimeout(client.getKVClient().get(prefix, oneKey));
+    // Set only once the request is out: a call that throws must not stop every later probe.
+    probeRunning = true;
+    probed.whenComplete((response, error) -> run(() -> {
       probeRunning = false;
       if (probeEpoch != epoch) {
         return;
@@ -457,11 +462,12 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (lease == null || lease.lookupRunning) {
       return;
     }
-    lease.lookupRunning = true;
     cancel(lease.refresh);
     long lookupEpoch = epoch;
-    withTimeout(client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT))
-        .whenComplete((response, error) -> run(() -> leaseLookedUp(lookupEpoch, leaseId, response, error)));
+    CompletableFuture<LeaseTimeToLiveResponse> lookup =
+        withTimeout(client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT));
+    lease.lookupRunning = true;
+    lookup.whenComplete((response, error) -> run(() -> leaseLookedUp(lookupEpoch, leaseId, response, error)));
   }
 
   private void leaseLookedUp(long lookupEpoch, long leaseId, LeaseTimeToLiveResponse response, Throwable error) {
@@ -473,7 +479,8 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (error != null) {
       // Not an outage signal of its own: the probe and the watch report those.
       LOG.debug("Looking up etcd lease {} failed: {}", leaseId, EtcdClients.describe(error));
-      lease.refresh = executor.schedule(() -> lookUpLease(leaseId), LAST_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      lease.refresh = executor.schedule(guarded(() -> lookUpLease(leaseId)), LAST_RETRY.toMillis(),
+          TimeUnit.MILLISECONDS);
       return;
     }
     // TTL is -1 for a lease that is gone; etcd deletes its keys and the watch removes them.
@@ -485,7 +492,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (remainingMillis > 0) {
       // A kept-alive lease is extended without a watch event; look again before answers reach 0.
       long next = Math.max(SHORTEST_LEASE_REFRESH.toMillis(), remainingMillis / 2);
-      lease.refresh = executor.schedule(() -> lookUpLease(leaseId), next, TimeUnit.MILLISECONDS);
+      lease.refresh = executor.schedule(guarded(() -> lookUpLease(leaseId)), next, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -515,10 +522,29 @@ public final class EtcdBackend implements Backend, AutoCloseable {
       return;
     }
     try {
-      executor.execute(task);
+      executor.execute(guarded(task));
     } catch (RejectedExecutionException e) {
       // closed meanwhile
     }
+  }
+
+  /**
+   * Wraps a task for the backend thread so that a failure is logged and starts a full load over.
+   * The executor would keep the exception in a future nobody reads, and would stop a periodic
+   * task for good; the index may be half-updated, so only a fresh load makes it right again.
+   */
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        StackTraceElement[] stack = e.getStackTrace();
+        LOG.error("An etcd backend task failed: {}{}", e, stack.length == 0 ? "" : " at " + stack[0]);
+        // Also when the failed task was the load itself, whose flag would block a new one.
+        loadScheduled = false;
+        scheduleLoad("a task failed", false);
+      }
+    };
   }
 
   private static void cancel(ScheduledFuture<?> future) {

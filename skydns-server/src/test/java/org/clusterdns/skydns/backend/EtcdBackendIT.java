@@ -10,9 +10,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import java.lang.reflect.InvocationHandler;
@@ -29,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.clusterdns.records.ServiceRecord;
 import org.clusterdns.etcd.EtcdConfig;
 import org.clusterdns.etcd.testing.EtcdExtension;
@@ -255,6 +258,42 @@ class EtcdBackendIT {
   }
 
   @Test
+  void reloadsInsteadOfStallingWhenABackgroundTaskFails() throws Exception {
+    Client client = client(SHARED.etcd());
+    AtomicInteger watches = new AtomicInteger();
+    // The first watch call throws inside the task that handles the first load.
+    Client failingOnce = wrappingWatches(client, listener -> {
+      if (watches.getAndIncrement() == 0) {
+        throw new IllegalStateException("injected watch failure");
+      }
+      return listener;
+    });
+    EtcdBackend backend = startedBackend(failingOnce, SHARED.etcd().config(prefix));
+
+    put(client, key("local/skydns/after"), "{\"host\":\"10.0.0.1\"}");
+    await().atMost(WAIT).until(() -> hosts(backend, "after.skydns.local.").equals(List.of("10.0.0.1")));
+    assertThat(backend.status().reloads()).isEqualTo(1);
+    assertThat(watches.get()).isEqualTo(2);
+  }
+
+  @Test
+  void keepsProbingAfterAProbeFails() throws Exception {
+    Client client = client(SHARED.etcd());
+    AtomicInteger probes = new AtomicInteger();
+    KV kv = client.getKVClient();
+    KV failingFirstProbe = proxy(KV.class, (proxy, method, arguments) -> {
+      if (method.getName().equals("get") && arguments.length == 2 && arguments[1] instanceof GetOption option
+          && option.getLimit() == 1 && probes.getAndIncrement() == 0) {
+        throw new IllegalStateException("injected probe failure");
+      }
+      return invoke(kv, method, arguments);
+    });
+    startedBackend(replacing(client, "getKVClient", failingFirstProbe), SHARED.etcd().config(prefix));
+
+    await().atMost(WAIT).until(() -> probes.get() >= 3);
+  }
+
+  @Test
   void startsWithoutEtcdAndLoadsOnceEtcdAnswers() throws Exception {
     EtcdProcess etcd = privateEtcd(Mode.PLAIN);
     Client client = client(etcd);
@@ -414,22 +453,30 @@ class EtcdBackendIT {
       }
       return invoke(watch, method, arguments);
     });
-    return proxy(Client.class, (proxy, method, arguments) ->
-        method.getName().equals("getWatchClient") ? delaying : invoke(client, method, arguments));
+    return replacing(client, "getWatchClient", delaying);
   }
 
   /** Returns a client whose watches pass on responses but never errors or their end. */
   private static Client silencingWatchEnds(Client client) {
+    return wrappingWatches(client, listener -> Watch.listener(listener::onNext, error -> { }, () -> { }));
+  }
+
+  /** Returns a client that hands the listener of every watch to {@code wrap} and watches with what it returns. */
+  private static Client wrappingWatches(Client client, UnaryOperator<Watch.Listener> wrap) {
     Watch watch = client.getWatchClient();
-    Watch silencing = proxy(Watch.class, (proxy, method, arguments) -> {
+    Watch wrapping = proxy(Watch.class, (proxy, method, arguments) -> {
       if (method.getName().equals("watch") && arguments.length == 3 && arguments[2] instanceof Watch.Listener listener) {
-        return watch.watch((ByteSequence) arguments[0], (WatchOption) arguments[1],
-            Watch.listener(listener::onNext, error -> { }, () -> { }));
+        return watch.watch((ByteSequence) arguments[0], (WatchOption) arguments[1], wrap.apply(listener));
       }
       return invoke(watch, method, arguments);
     });
+    return replacing(client, "getWatchClient", wrapping);
+  }
+
+  /** Returns a client whose {@code getter} returns {@code replacement}; everything else goes to {@code client}. */
+  private static Client replacing(Client client, String getter, Object replacement) {
     return proxy(Client.class, (proxy, method, arguments) ->
-        method.getName().equals("getWatchClient") ? silencing : invoke(client, method, arguments));
+        method.getName().equals(getter) ? replacement : invoke(client, method, arguments));
   }
 
   private static <T> T proxy(Class<T> type, InvocationHandler handler) {
