@@ -90,11 +90,17 @@ public final class EtcdBackend implements Backend, AutoCloseable {
   private boolean loadScheduled;
   private boolean probeRunning;
   /**
-   * The highest revision that reads (loads and probes) have seen. Watch revisions are compared
-   * with {@link #revision} only: the watch stream may lag behind a read without anything being
-   * wrong, but each of the two alone never goes back unless etcd lost its data.
+   * The highest revision that reads (loads and probes) have seen. Reads are linearizable, so any
+   * member answers at least the revision of an earlier read unless etcd lost its data.
    */
   private long readRevision;
+  /**
+   * The highest revision the current watch has reported, 0 until its first message. It is
+   * compared only with later watch messages, never with reads: with several endpoints the watch
+   * may run on a member that lags behind the one that answered the load, so its created
+   * notification may carry a revision below the load's without anything being wrong.
+   */
+  private long watchRevision;
   private boolean stateLogged;
   private Duration retryDelay = FIRST_RETRY;
   private final Map<String, Long> malformedReported = new HashMap<>();
@@ -255,6 +261,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     // A reload sets the baseline: after etcd restarted empty the revision is lower than before.
     revision = loadRevision;
     readRevision = loadRevision;
+    watchRevision = 0;
     index.replaceAll(content);
     lastEventMillis = clockMillis.getAsLong();
     if (synced.getCount() == 0) {
@@ -298,11 +305,14 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     markConnected(true, null);
     retryDelay = FIRST_RETRY;
     long seen = response.getHeader().getRevision();
-    if (seen < revision) {
-      wentBack(revision, seen);
+    // After a reconnect to an etcd that came back empty, the created notification is still below
+    // the last message seen; a quiet watch with nothing to compare is left to the probe.
+    if (seen < watchRevision) {
+      wentBack(watchRevision, seen);
       return;
     }
-    revision = seen;
+    watchRevision = seen;
+    revision = Math.max(revision, seen);
     // One message is applied as one batch: kube2sky replaces a leaf with DELETE old + PUT new in
     // one transaction, and applied one by one the name would be missing in between. The last
     // event of a key wins, as when applying them in order, so a key is never in both.
