@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * once and shown in {@link #status()}, and loads are retried with a backoff of 100 ms doubling to
  * 5 s. A value that is not a valid SkyDNS record is skipped, logged once per key and revision,
  * and counted. The remaining time of a key's lease is looked up in the background and kept fresh
- * while the key exists.
+ * while the key exists; until it is known, the key is answered with a short TTL
+ * ({@link ServiceEntry#UNKNOWN_LEASE}).
  *
  * @implNote Thread-safe. Queries read the index and never wait on etcd. All etcd results are
  *     handled on one daemon thread ({@code etcd-backend}); every etcd call has the configured
@@ -110,7 +111,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
   /** What is known about one lease that keys in the index are attached to. */
   private static final class Lease {
     final Set<String> keys = new HashSet<>();
-    long expiresAtMillis = ServiceEntry.NO_LEASE;
+    long expiresAtMillis = ServiceEntry.UNKNOWN_LEASE;
     boolean lookupRunning;
     ScheduledFuture<?> refresh;
   }
@@ -374,7 +375,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     }
     untrack(key);
     long expiresAtMillis = track(key, kv.getLease());
-    if (kv.getLease() != 0 && expiresAtMillis == ServiceEntry.NO_LEASE) {
+    if (expiresAtMillis == ServiceEntry.UNKNOWN_LEASE) {
       lookUpLease(kv.getLease());
     }
     return Optional.of(new ServiceEntry(key, record.get(), expiresAtMillis));
@@ -443,7 +444,10 @@ public final class EtcdBackend implements Backend, AutoCloseable {
 
   // ---- leases ----
 
-  /** Records that {@code key} uses {@code leaseId} and returns the lease's expiry, if known. */
+  /**
+   * Records that {@code key} uses {@code leaseId} and returns the lease's expiry:
+   * {@link ServiceEntry#NO_LEASE} without a lease, {@link ServiceEntry#UNKNOWN_LEASE} until looked up.
+   */
   private long track(String key, long leaseId) {
     if (leaseId == 0) {
       return ServiceEntry.NO_LEASE;

@@ -11,11 +11,13 @@ import static org.awaitility.Awaitility.await;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -176,6 +179,31 @@ class EtcdBackendIT {
       return entries.size() == 1 && entries.get(0).effectiveTtl(300, System.currentTimeMillis()) <= 2;
     });
     await().atMost(WAIT).until(() -> !backend.records("leased.skydns.local.", true).nameExists());
+  }
+
+  @Test
+  void answersAShortTtlUntilTheLeaseIsLookedUp() throws Exception {
+    Client client = client(SHARED.etcd());
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    Lease lease = client.getLeaseClient();
+    Lease heldBack = proxy(Lease.class, (proxy, method, arguments) -> method.getName().equals("timeToLive")
+        ? release.thenCompose(ignored -> lease.timeToLive((Long) arguments[0], (LeaseOption) arguments[1]))
+        : invoke(lease, method, arguments));
+    EtcdBackend backend = startedBackend(replacing(client, "getLeaseClient", heldBack), SHARED.etcd().config(prefix));
+    long leaseId = lease.grant(600).get(5, TimeUnit.SECONDS).getID();
+    client.getKVClient().put(bytes(key("local/skydns/leased")), bytes("{\"host\":\"10.0.0.7\"}"),
+        PutOption.builder().withLeaseId(leaseId).build()).get(5, TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> backend.records("leased.skydns.local.", true).nameExists());
+    ServiceEntry unknown = backend.records("leased.skydns.local.", true).entries().get(0);
+    assertThat(unknown.effectiveTtl(3600, System.currentTimeMillis())).isEqualTo(ServiceEntry.UNKNOWN_LEASE_MAX_TTL);
+
+    release.complete(null);
+    await().atMost(WAIT).until(() -> {
+      long ttl = backend.records("leased.skydns.local.", true).entries().get(0)
+          .effectiveTtl(3600, System.currentTimeMillis());
+      return ttl > ServiceEntry.UNKNOWN_LEASE_MAX_TTL && ttl <= 600;
+    });
   }
 
   @Test
