@@ -370,10 +370,11 @@ public final class EtcdBackend implements Backend, AutoCloseable {
    */
   private Optional<ServiceEntry> put(String key, KeyValue kv) {
     Optional<ServiceRecord> record = decode(key, kv);
-    if (record.isEmpty()) {
-      return delete(key);
-    }
     untrack(key);
+    if (record.isEmpty()) {
+      // Not delete(key): decode remembered the malformed value, so a reload does not report it again.
+      return Optional.empty();
+    }
     long expiresAtMillis = track(key, kv.getLease());
     if (expiresAtMillis == ServiceEntry.UNKNOWN_LEASE) {
       lookUpLease(kv.getLease());

@@ -36,6 +36,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.clusterdns.records.ServiceRecord;
 import org.clusterdns.etcd.EtcdConfig;
@@ -164,6 +165,24 @@ class EtcdBackendIT {
     put(client, key("local/skydns/marker"), "{\"host\":\"10.0.0.6\"}");
     await().atMost(WAIT).until(() -> backend.records("marker.skydns.local.", true).nameExists());
     assertThat(backend.status().entries()).isEqualTo(2);
+  }
+
+  @Test
+  void countsAMalformedValueOnceAcrossAReload() throws Exception {
+    Client client = client(SHARED.etcd());
+    AtomicReference<Watch.Listener> listener = new AtomicReference<>();
+    Client capturing = wrappingWatches(client, watching -> {
+      listener.set(watching);
+      return watching;
+    });
+    EtcdBackend backend = startedBackend(capturing, SHARED.etcd().config(prefix));
+    put(client, key("local/skydns/bad"), "{not json");
+    await().atMost(WAIT).until(() -> backend.status().malformedValues() == 1);
+
+    // Ending the watch forces a full reload, which reads the same malformed value again.
+    listener.get().onCompleted();
+    await().atMost(WAIT).until(() -> backend.status().reloads() == 1);
+    assertThat(backend.status().malformedValues()).isEqualTo(1);
   }
 
   @Test
