@@ -41,14 +41,15 @@ import org.slf4j.LoggerFactory;
  * {@link InMemoryIndex}, loaded with one range read and kept current by a watch that starts at
  * the revision after the read.
  *
- * <p>It reloads the whole tree when the watch is compacted away or ends, and when etcd answers
- * with a revision lower than one already seen: that is an etcd restarted with an empty data
- * directory, whose old watch would otherwise resume silently at the old revision and miss every
- * change. While etcd is unreachable the index keeps the last data it had, the state is logged
+ * <p>It reloads the whole tree when the watch is compacted away or ends, when one of its own
+ * background tasks fails (logged), and when etcd answers with a revision lower than one already
+ * seen: that is an etcd restarted with an empty data directory, whose old watch would otherwise
+ * resume silently at the old revision and miss every change. While etcd is unreachable the index keeps the last data it had, the state is logged
  * once and shown in {@link #status()}, and loads are retried with a backoff of 100 ms doubling to
  * 5 s. A value that is not a valid SkyDNS record is skipped, logged once per key and revision,
  * and counted. The remaining time of a key's lease is looked up in the background and kept fresh
- * while the key exists.
+ * while the key exists; until it is known, the key is answered with a short TTL
+ * ({@link ServiceEntry#UNKNOWN_LEASE}).
  *
  * @implNote Thread-safe. Queries read the index and never wait on etcd. All etcd results are
  *     handled on one daemon thread ({@code etcd-backend}); every etcd call has the configured
@@ -90,11 +91,17 @@ public final class EtcdBackend implements Backend, AutoCloseable {
   private boolean loadScheduled;
   private boolean probeRunning;
   /**
-   * The highest revision that reads (loads and probes) have seen. Watch revisions are compared
-   * with {@link #revision} only: the watch stream may lag behind a read without anything being
-   * wrong, but each of the two alone never goes back unless etcd lost its data.
+   * The highest revision that reads (loads and probes) have seen. Reads are linearizable, so any
+   * member answers at least the revision of an earlier read unless etcd lost its data.
    */
   private long readRevision;
+  /**
+   * The highest revision the current watch has reported, 0 until its first message. It is
+   * compared only with later watch messages, never with reads: with several endpoints the watch
+   * may run on a member that lags behind the one that answered the load, so its created
+   * notification may carry a revision below the load's without anything being wrong.
+   */
+  private long watchRevision;
   private boolean stateLogged;
   private Duration retryDelay = FIRST_RETRY;
   private final Map<String, Long> malformedReported = new HashMap<>();
@@ -104,7 +111,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
   /** What is known about one lease that keys in the index are attached to. */
   private static final class Lease {
     final Set<String> keys = new HashSet<>();
-    long expiresAtMillis = ServiceEntry.NO_LEASE;
+    long expiresAtMillis = ServiceEntry.UNKNOWN_LEASE;
     boolean lookupRunning;
     ScheduledFuture<?> refresh;
   }
@@ -135,7 +142,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
   public void start() {
     run(() -> {
       scheduleLoad(null, true);
-      executor.scheduleWithFixedDelay(this::probe, PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(),
+      executor.scheduleWithFixedDelay(guarded(this::probe), PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(),
           TimeUnit.MILLISECONDS);
     });
   }
@@ -215,11 +222,14 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (reason != null) {
       LOG.info("Loading the etcd tree under {} again in {} ms: {}", path.root(), delay, reason);
     }
-    executor.schedule(this::load, delay, TimeUnit.MILLISECONDS);
+    long loadEpoch = epoch;
+    executor.schedule(guarded(() -> load(loadEpoch)), delay, TimeUnit.MILLISECONDS);
   }
 
-  private void load() {
-    long loadEpoch = epoch;
+  private void load(long loadEpoch) {
+    if (loadEpoch != epoch) {
+      return; // a later load replaced this one
+    }
     GetOption wholeTree = GetOption.builder().isPrefix(true).build();
     withTimeout(client.getKVClient().get(prefix, wholeTree))
         .whenComplete((response, error) -> run(() -> loaded(loadEpoch, response, error)));
@@ -252,6 +262,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     // A reload sets the baseline: after etcd restarted empty the revision is lower than before.
     revision = loadRevision;
     readRevision = loadRevision;
+    watchRevision = 0;
     index.replaceAll(content);
     lastEventMillis = clockMillis.getAsLong();
     if (synced.getCount() == 0) {
@@ -295,22 +306,43 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     markConnected(true, null);
     retryDelay = FIRST_RETRY;
     long seen = response.getHeader().getRevision();
-    if (seen < revision) {
-      wentBack(revision, seen);
+    // After a reconnect to an etcd that came back empty, the created notification is still below
+    // the last message seen; a quiet watch with nothing to compare is left to the probe.
+    if (seen < watchRevision) {
+      wentBack(watchRevision, seen);
       return;
     }
-    revision = seen;
+    watchRevision = seen;
+    revision = Math.max(revision, seen);
+    // One message is applied as one batch: kube2sky replaces a leaf with DELETE old + PUT new in
+    // one transaction, and applied one by one the name would be missing in between. The last
+    // event of a key wins, as when applying them in order, so a key is never in both.
+    Map<String, ServiceEntry> puts = new HashMap<>();
+    Set<String> deletes = new HashSet<>();
     for (WatchEvent event : response.getEvents()) {
       KeyValue kv = event.getKeyValue();
       String key = kv.getKey().toString(StandardCharsets.UTF_8);
       switch (event.getEventType()) {
-        case PUT -> put(key, kv);
-        case DELETE -> delete(key);
+        case PUT -> stage(key, put(key, kv), puts, deletes);
+        case DELETE -> stage(key, delete(key), puts, deletes);
         default -> LOG.debug("Ignoring a watch event of unknown type for {}", key);
       }
     }
+    index.apply(puts, deletes);
     if (!response.getEvents().isEmpty()) {
       lastEventMillis = clockMillis.getAsLong();
+    }
+  }
+
+  /** Records the state of {@code key} after an event, replacing what earlier events staged. */
+  private static void stage(String key, Optional<ServiceEntry> entry, Map<String, ServiceEntry> puts,
+      Set<String> deletes) {
+    if (entry.isPresent()) {
+      puts.put(key, entry.get());
+      deletes.remove(key);
+    } else {
+      puts.remove(key);
+      deletes.add(key);
     }
   }
 
@@ -332,24 +364,29 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     }
   }
 
-  private void put(String key, KeyValue kv) {
+  /**
+   * Tracks a PUT event's key and lease and returns the entry to store, or empty when the value is
+   * not a record and the key must go.
+   */
+  private Optional<ServiceEntry> put(String key, KeyValue kv) {
     Optional<ServiceRecord> record = decode(key, kv);
-    if (record.isEmpty()) {
-      delete(key);
-      return;
-    }
     untrack(key);
+    if (record.isEmpty()) {
+      // Not delete(key): decode remembered the malformed value, so a reload does not report it again.
+      return Optional.empty();
+    }
     long expiresAtMillis = track(key, kv.getLease());
-    index.put(new ServiceEntry(key, record.get(), expiresAtMillis));
-    if (kv.getLease() != 0 && expiresAtMillis == ServiceEntry.NO_LEASE) {
+    if (expiresAtMillis == ServiceEntry.UNKNOWN_LEASE) {
       lookUpLease(kv.getLease());
     }
+    return Optional.of(new ServiceEntry(key, record.get(), expiresAtMillis));
   }
 
-  private void delete(String key) {
+  /** Forgets a deleted key's lease and returns empty: the key must go. */
+  private Optional<ServiceEntry> delete(String key) {
     malformedReported.remove(key);
     untrack(key);
-    index.remove(key);
+    return Optional.empty();
   }
 
   /** Returns the record in a value, or empty for the config key and for malformed values. */
@@ -378,10 +415,12 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (loadScheduled || probeRunning) {
       return;
     }
-    probeRunning = true;
     long probeEpoch = epoch;
     GetOption oneKey = GetOption.builder().isPrefix(true).withKeysOnly(true).withLimit(1).build();
-    withTimeout(client.getKVClient().get(prefix, oneKey)).whenComplete((response, error) -> run(() -> {
+    CompletableFuture<GetResponse> probed = withTimeout(client.getKVClient().get(prefix, oneKey));
+    // Set only once the request is out: a call that throws must not stop every later probe.
+    probeRunning = true;
+    probed.whenComplete((response, error) -> run(() -> {
       probeRunning = false;
       if (probeEpoch != epoch) {
         return;
@@ -406,7 +445,10 @@ public final class EtcdBackend implements Backend, AutoCloseable {
 
   // ---- leases ----
 
-  /** Records that {@code key} uses {@code leaseId} and returns the lease's expiry, if known. */
+  /**
+   * Records that {@code key} uses {@code leaseId} and returns the lease's expiry:
+   * {@link ServiceEntry#NO_LEASE} without a lease, {@link ServiceEntry#UNKNOWN_LEASE} until looked up.
+   */
   private long track(String key, long leaseId) {
     if (leaseId == 0) {
       return ServiceEntry.NO_LEASE;
@@ -435,11 +477,12 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (lease == null || lease.lookupRunning) {
       return;
     }
-    lease.lookupRunning = true;
     cancel(lease.refresh);
     long lookupEpoch = epoch;
-    withTimeout(client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT))
-        .whenComplete((response, error) -> run(() -> leaseLookedUp(lookupEpoch, leaseId, response, error)));
+    CompletableFuture<LeaseTimeToLiveResponse> lookup =
+        withTimeout(client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT));
+    lease.lookupRunning = true;
+    lookup.whenComplete((response, error) -> run(() -> leaseLookedUp(lookupEpoch, leaseId, response, error)));
   }
 
   private void leaseLookedUp(long lookupEpoch, long leaseId, LeaseTimeToLiveResponse response, Throwable error) {
@@ -451,7 +494,8 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (error != null) {
       // Not an outage signal of its own: the probe and the watch report those.
       LOG.debug("Looking up etcd lease {} failed: {}", leaseId, EtcdClients.describe(error));
-      lease.refresh = executor.schedule(() -> lookUpLease(leaseId), LAST_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      lease.refresh = executor.schedule(guarded(() -> lookUpLease(leaseId)), LAST_RETRY.toMillis(),
+          TimeUnit.MILLISECONDS);
       return;
     }
     // TTL is -1 for a lease that is gone; etcd deletes its keys and the watch removes them.
@@ -463,7 +507,7 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (remainingMillis > 0) {
       // A kept-alive lease is extended without a watch event; look again before answers reach 0.
       long next = Math.max(SHORTEST_LEASE_REFRESH.toMillis(), remainingMillis / 2);
-      lease.refresh = executor.schedule(() -> lookUpLease(leaseId), next, TimeUnit.MILLISECONDS);
+      lease.refresh = executor.schedule(guarded(() -> lookUpLease(leaseId)), next, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -493,10 +537,29 @@ public final class EtcdBackend implements Backend, AutoCloseable {
       return;
     }
     try {
-      executor.execute(task);
+      executor.execute(guarded(task));
     } catch (RejectedExecutionException e) {
       // closed meanwhile
     }
+  }
+
+  /**
+   * Wraps a task for the backend thread so that a failure is logged and starts a full load over.
+   * The executor would keep the exception in a future nobody reads, and would stop a periodic
+   * task for good; the index may be half-updated, so only a fresh load makes it right again.
+   */
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        StackTraceElement[] stack = e.getStackTrace();
+        LOG.error("An etcd backend task failed: {}{}", e, stack.length == 0 ? "" : " at " + stack[0]);
+        // Also when the failed task was the load itself, whose flag would block a new one.
+        loadScheduled = false;
+        scheduleLoad("a task failed", false);
+      }
+    };
   }
 
   private static void cancel(ScheduledFuture<?> future) {

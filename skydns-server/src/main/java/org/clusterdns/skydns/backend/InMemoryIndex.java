@@ -1,6 +1,7 @@
 package org.clusterdns.skydns.backend;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -15,7 +16,11 @@ import org.clusterdns.records.EtcdPath;
  * <p>The etcd backend fills it with one range read and keeps it current from a watch; tests fill
  * it directly. Readers never block writers: single-key changes go into a concurrent sorted map,
  * and a full reload swaps in a new map at once, so a reader sees either the old tree or the new
- * one, never a half-loaded one.
+ * one, never a half-loaded one. A batch of changes ({@link #apply}) is not swapped in at once:
+ * copying the map per batch would cost O(n) for every watch message. Instead it stores all new
+ * values before it removes anything, so while it runs a reader sees the old keys and some new
+ * ones, or the new keys and some old ones: a name that exists before and after the batch never
+ * goes missing in between, though it may briefly hold both old and new services.
  *
  * @implNote Thread-safe. Lookups cost O(log n + matches).
  */
@@ -44,6 +49,25 @@ public final class InMemoryIndex implements Backend {
   /** Removes the entry at {@code key}, if any. */
   public void remove(String key) {
     if (entries.remove(key) != null) {
+      generation.incrementAndGet();
+    }
+  }
+
+  /**
+   * Stores {@code puts} and then removes {@code deletes}, and changes {@link #generation()} once,
+   * after both, so an answer built from a half-applied batch is never cached as current.
+   *
+   * @param puts the entries to store or replace, by key
+   * @param deletes the keys to remove; none of them may be a key of {@code puts}
+   */
+  public void apply(Map<String, ServiceEntry> puts, Collection<String> deletes) {
+    ConcurrentSkipListMap<String, ServiceEntry> current = entries;
+    boolean changed = !puts.isEmpty();
+    current.putAll(puts);
+    for (String key : deletes) {
+      changed |= current.remove(key) != null;
+    }
+    if (changed) {
       generation.incrementAndGet();
     }
   }

@@ -9,11 +9,20 @@ import org.clusterdns.records.ServiceRecord;
  * @param key the etcd key, such as {@code /skydns/local/skydns/east/rails/1}
  * @param record the decoded value
  * @param leaseExpiresAtMillis the wall-clock time in milliseconds at which the key's lease expires,
- *     or {@link #NO_LEASE} when the key has no lease (or its expiry is not known yet)
+ *     {@link #NO_LEASE} when the key has no lease, or {@link #UNKNOWN_LEASE} when it has one whose
+ *     expiry has not been looked up yet
  */
 public record ServiceEntry(String key, ServiceRecord record, long leaseExpiresAtMillis) {
   /** Marks an entry whose key has no lease. */
   public static final long NO_LEASE = Long.MAX_VALUE;
+  /** Marks an entry whose key has a lease whose expiry is not known yet. */
+  public static final long UNKNOWN_LEASE = Long.MIN_VALUE;
+  /**
+   * The longest TTL, in seconds, answered for a key whose lease expiry is not known yet. The
+   * lease may end at any moment, so resolvers must not keep the answer for the default hour; the
+   * lookup normally completes within milliseconds, so a short cap costs little.
+   */
+  static final long UNKNOWN_LEASE_MAX_TTL = 30;
 
   /** Checks the arguments. */
   public ServiceEntry {
@@ -28,10 +37,14 @@ public record ServiceEntry(String key, ServiceRecord record, long leaseExpiresAt
 
   /**
    * Returns the TTL to answer with, SkyDNS's rule: the record's {@code ttl} if set, else
-   * {@code defaultTtl}; capped by the lease's remaining seconds when the key has a lease.
+   * {@code defaultTtl}; capped by the lease's remaining seconds when the key has a lease, and at
+   * {@value #UNKNOWN_LEASE_MAX_TTL} s while that lease's expiry is not known yet.
    */
   public long effectiveTtl(long defaultTtl, long nowMillis) {
     long ttl = record.ttl() != 0 ? record.ttl() : defaultTtl;
+    if (leaseExpiresAtMillis == UNKNOWN_LEASE) {
+      return Math.min(ttl, UNKNOWN_LEASE_MAX_TTL);
+    }
     if (leaseExpiresAtMillis != NO_LEASE) {
       long remaining = Math.max(0, (leaseExpiresAtMillis - nowMillis + 999) / 1000);
       ttl = record.ttl() != 0 ? Math.min(ttl, remaining) : remaining;

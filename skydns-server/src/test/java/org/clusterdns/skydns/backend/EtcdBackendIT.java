@@ -10,9 +10,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.api.ResponseHeader;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchResponse;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -23,9 +31,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.clusterdns.records.ServiceRecord;
 import org.clusterdns.etcd.EtcdConfig;
 import org.clusterdns.etcd.testing.EtcdExtension;
@@ -93,6 +105,43 @@ class EtcdBackendIT {
   }
 
   @Test
+  void neverAnswersNxdomainWhileATransactionReplacesTheOnlyLeaf() throws Exception {
+    // kube2sky replaces a changed leaf with DELETE old + PUT new in one transaction; the name
+    // exists before and after, so no reader may ever find it empty in between.
+    Client client = client(SHARED.etcd());
+    put(client, key("local/skydns/svc/web/0"), "{\"host\":\"10.0.0.1\"}");
+    EtcdBackend backend = startedBackend(client, SHARED.etcd().config(prefix));
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger missing = new AtomicInteger();
+    AtomicInteger reads = new AtomicInteger();
+    Thread reader = new Thread(() -> {
+      while (writing.get()) {
+        if (backend.records("web.svc.skydns.local.", false).entries().isEmpty()) {
+          missing.incrementAndGet();
+        }
+        reads.incrementAndGet();
+      }
+    }, "reader");
+    reader.start();
+    int replacements = 300;
+    try {
+      for (int i = 0; i < replacements; i++) {
+        client.getKVClient().txn().Then(
+            Op.delete(bytes(key("local/skydns/svc/web/" + i)), DeleteOption.DEFAULT),
+            Op.put(bytes(key("local/skydns/svc/web/" + (i + 1))), bytes("{\"host\":\"10.0.0.1\"}"), PutOption.DEFAULT))
+            .commit().get(5, TimeUnit.SECONDS);
+      }
+      await().atMost(WAIT).until(() -> backend.records(replacements + ".web.svc.skydns.local.", true).nameExists());
+    } finally {
+      writing.set(false);
+      reader.join(WAIT.toMillis());
+    }
+    assertThat(reads.get()).as("reads").isGreaterThan(replacements);
+    assertThat(missing.get()).as("reads that found the name missing").isZero();
+    assertThat(backend.records("web.svc.skydns.local.", false).entries()).hasSize(1);
+  }
+
+  @Test
   void skipsAndCountsMalformedValuesAndIgnoresTheConfigKey() throws Exception {
     Client client = client(SHARED.etcd());
     put(client, key("local/skydns/bad"), "{not json");
@@ -119,6 +168,24 @@ class EtcdBackendIT {
   }
 
   @Test
+  void countsAMalformedValueOnceAcrossAReload() throws Exception {
+    Client client = client(SHARED.etcd());
+    AtomicReference<Watch.Listener> listener = new AtomicReference<>();
+    Client capturing = wrappingWatches(client, watching -> {
+      listener.set(watching);
+      return watching;
+    });
+    EtcdBackend backend = startedBackend(capturing, SHARED.etcd().config(prefix));
+    put(client, key("local/skydns/bad"), "{not json");
+    await().atMost(WAIT).until(() -> backend.status().malformedValues() == 1);
+
+    // Ending the watch forces a full reload, which reads the same malformed value again.
+    listener.get().onCompleted();
+    await().atMost(WAIT).until(() -> backend.status().reloads() == 1);
+    assertThat(backend.status().malformedValues()).isEqualTo(1);
+  }
+
+  @Test
   void capsTheTtlByTheLeaseAndDropsTheKeyWhenTheLeaseExpires() throws Exception {
     Client client = client(SHARED.etcd());
     EtcdBackend backend = startedBackend(client, SHARED.etcd().config(prefix));
@@ -131,6 +198,31 @@ class EtcdBackendIT {
       return entries.size() == 1 && entries.get(0).effectiveTtl(300, System.currentTimeMillis()) <= 2;
     });
     await().atMost(WAIT).until(() -> !backend.records("leased.skydns.local.", true).nameExists());
+  }
+
+  @Test
+  void answersAShortTtlUntilTheLeaseIsLookedUp() throws Exception {
+    Client client = client(SHARED.etcd());
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    Lease lease = client.getLeaseClient();
+    Lease heldBack = proxy(Lease.class, (proxy, method, arguments) -> method.getName().equals("timeToLive")
+        ? release.thenCompose(ignored -> lease.timeToLive((Long) arguments[0], (LeaseOption) arguments[1]))
+        : invoke(lease, method, arguments));
+    EtcdBackend backend = startedBackend(replacing(client, "getLeaseClient", heldBack), SHARED.etcd().config(prefix));
+    long leaseId = lease.grant(600).get(5, TimeUnit.SECONDS).getID();
+    client.getKVClient().put(bytes(key("local/skydns/leased")), bytes("{\"host\":\"10.0.0.7\"}"),
+        PutOption.builder().withLeaseId(leaseId).build()).get(5, TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> backend.records("leased.skydns.local.", true).nameExists());
+    ServiceEntry unknown = backend.records("leased.skydns.local.", true).entries().get(0);
+    assertThat(unknown.effectiveTtl(3600, System.currentTimeMillis())).isEqualTo(ServiceEntry.UNKNOWN_LEASE_MAX_TTL);
+
+    release.complete(null);
+    await().atMost(WAIT).until(() -> {
+      long ttl = backend.records("leased.skydns.local.", true).entries().get(0)
+          .effectiveTtl(3600, System.currentTimeMillis());
+      return ttl > ServiceEntry.UNKNOWN_LEASE_MAX_TTL && ttl <= 600;
+    });
   }
 
   @Test
@@ -212,6 +304,68 @@ class EtcdBackendIT {
     assertThat(backend.status().reloads()).isEqualTo(1);
     put(client, key("local/skydns/new/b"), "{\"host\":\"10.0.2.2\"}");
     await().atMost(WAIT).until(() -> hosts(backend, "b.new.skydns.local.").equals(List.of("10.0.2.2")));
+  }
+
+  @Test
+  void reloadsInsteadOfStallingWhenABackgroundTaskFails() throws Exception {
+    Client client = client(SHARED.etcd());
+    AtomicInteger watches = new AtomicInteger();
+    // The first watch call throws inside the task that handles the first load.
+    Client failingOnce = wrappingWatches(client, listener -> {
+      if (watches.getAndIncrement() == 0) {
+        throw new IllegalStateException("injected watch failure");
+      }
+      return listener;
+    });
+    EtcdBackend backend = startedBackend(failingOnce, SHARED.etcd().config(prefix));
+
+    put(client, key("local/skydns/after"), "{\"host\":\"10.0.0.1\"}");
+    await().atMost(WAIT).until(() -> hosts(backend, "after.skydns.local.").equals(List.of("10.0.0.1")));
+    assertThat(backend.status().reloads()).isEqualTo(1);
+    assertThat(watches.get()).isEqualTo(2);
+  }
+
+  @Test
+  void keepsProbingAfterAProbeFails() throws Exception {
+    Client client = client(SHARED.etcd());
+    AtomicInteger probes = new AtomicInteger();
+    KV kv = client.getKVClient();
+    KV failingFirstProbe = proxy(KV.class, (proxy, method, arguments) -> {
+      if (method.getName().equals("get") && arguments.length == 2 && arguments[1] instanceof GetOption option
+          && option.getLimit() == 1 && probes.getAndIncrement() == 0) {
+        throw new IllegalStateException("injected probe failure");
+      }
+      return invoke(kv, method, arguments);
+    });
+    startedBackend(replacing(client, "getKVClient", failingFirstProbe), SHARED.etcd().config(prefix));
+
+    await().atMost(WAIT).until(() -> probes.get() >= 3);
+  }
+
+  @Test
+  void doesNotReloadWhenALaggingMemberAnswersTheWatchBelowTheLoad() throws Exception {
+    // With several endpoints the load may be answered by one member and the watch by another
+    // that is a revision behind; that is not etcd losing its data.
+    Client client = client(SHARED.etcd());
+    put(client, key("local/skydns/before"), "{\"host\":\"10.0.0.1\"}");
+    AtomicInteger createdNotifications = new AtomicInteger();
+    Client lagging = wrappingWatches(client, listener -> Watch.listener(response -> {
+      if (response.isCreatedNotify()) {
+        createdNotifications.incrementAndGet();
+        listener.onNext(createdAt(response.getHeader().getRevision() - 1));
+      } else {
+        listener.onNext(response);
+      }
+    }, listener::onError, listener::onCompleted));
+    EtcdBackend backend = startedBackend(lagging, SHARED.etcd().config(prefix));
+
+    await().atMost(WAIT).until(() -> createdNotifications.get() == 1);
+    put(client, key("local/skydns/after"), "{\"host\":\"10.0.0.2\"}");
+    await().atMost(WAIT).until(() -> hosts(backend, "after.skydns.local.").equals(List.of("10.0.0.2")));
+    put(client, key("local/skydns/later"), "{\"host\":\"10.0.0.3\"}");
+    await().atMost(WAIT).until(() -> hosts(backend, "later.skydns.local.").equals(List.of("10.0.0.3")));
+    assertThat(backend.status().reloads()).isZero();
+    assertThat(createdNotifications.get()).isEqualTo(1);
   }
 
   @Test
@@ -374,22 +528,38 @@ class EtcdBackendIT {
       }
       return invoke(watch, method, arguments);
     });
-    return proxy(Client.class, (proxy, method, arguments) ->
-        method.getName().equals("getWatchClient") ? delaying : invoke(client, method, arguments));
+    return replacing(client, "getWatchClient", delaying);
   }
 
   /** Returns a client whose watches pass on responses but never errors or their end. */
   private static Client silencingWatchEnds(Client client) {
+    return wrappingWatches(client, listener -> Watch.listener(listener::onNext, error -> { }, () -> { }));
+  }
+
+  /** Returns a client that hands the listener of every watch to {@code wrap} and watches with what it returns. */
+  private static Client wrappingWatches(Client client, UnaryOperator<Watch.Listener> wrap) {
     Watch watch = client.getWatchClient();
-    Watch silencing = proxy(Watch.class, (proxy, method, arguments) -> {
+    Watch wrapping = proxy(Watch.class, (proxy, method, arguments) -> {
       if (method.getName().equals("watch") && arguments.length == 3 && arguments[2] instanceof Watch.Listener listener) {
-        return watch.watch((ByteSequence) arguments[0], (WatchOption) arguments[1],
-            Watch.listener(listener::onNext, error -> { }, () -> { }));
+        return watch.watch((ByteSequence) arguments[0], (WatchOption) arguments[1], wrap.apply(listener));
       }
       return invoke(watch, method, arguments);
     });
+    return replacing(client, "getWatchClient", wrapping);
+  }
+
+  /** Returns a client whose {@code getter} returns {@code replacement}; everything else goes to {@code client}. */
+  private static Client replacing(Client client, String getter, Object replacement) {
     return proxy(Client.class, (proxy, method, arguments) ->
-        method.getName().equals("getWatchClient") ? silencing : invoke(client, method, arguments));
+        method.getName().equals(getter) ? replacement : invoke(client, method, arguments));
+  }
+
+  /** Returns a watch created notification at {@code revision}. */
+  private static WatchResponse createdAt(long revision) {
+    return new WatchResponse(io.etcd.jetcd.api.WatchResponse.newBuilder()
+        .setHeader(ResponseHeader.newBuilder().setRevision(revision))
+        .setCreated(true)
+        .build());
   }
 
   private static <T> T proxy(Class<T> type, InvocationHandler handler) {

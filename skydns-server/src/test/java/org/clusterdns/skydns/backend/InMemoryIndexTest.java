@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.clusterdns.records.EtcdPath;
 import org.clusterdns.records.ServiceRecord;
 import org.junit.jupiter.api.Test;
@@ -139,6 +141,46 @@ class InMemoryIndexTest {
     assertThat(keys(index.records("staging.east.skydns.local.", false))).containsExactly(EAST + "/staging/rails/6");
     assertThat(index.get(EAST + "/staging/rails/4")).isEmpty();
     assertThat(index.size()).isEqualTo(4);
+  }
+
+  @Test
+  void applyStoresAndRemovesAndChangesTheGenerationOnce() {
+    fillReadmeTree();
+    long before = index.generation();
+    ServiceEntry added = ServiceEntry.of(EAST + "/staging/rails/5", ServiceRecord.ofHost("10.0.0.5"));
+    index.apply(Map.of(added.key(), added), List.of(EAST + "/staging/rails/4", EAST + "/staging/rails/6"));
+    assertThat(keys(index.records("staging.east.skydns.local.", false))).containsExactly(added.key());
+    assertThat(index.generation()).isEqualTo(before + 1);
+    index.apply(Map.of(), List.of("/skydns/not/there"));
+    assertThat(index.generation()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void neverAnswersNxdomainWhileABatchReplacesTheOnlyLeaf() throws InterruptedException {
+    String name = "web.svc.skydns.local.";
+    String leaf = "/skydns/local/skydns/svc/web/";
+    put(leaf + 0);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger missing = new AtomicInteger();
+    Thread reader = new Thread(() -> {
+      while (writing.get()) {
+        if (index.records(name, false).entries().isEmpty()) {
+          missing.incrementAndGet();
+        }
+      }
+    }, "reader");
+    reader.start();
+    try {
+      for (int i = 0; i < 100_000; i++) {
+        ServiceEntry next = ServiceEntry.of(leaf + (i + 1), ServiceRecord.ofHost("10.0.0.1"));
+        index.apply(Map.of(next.key(), next), List.of(leaf + i));
+      }
+    } finally {
+      writing.set(false);
+      reader.join(10_000);
+    }
+    assertThat(missing.get()).as("reads that found the name missing").isZero();
+    assertThat(keys(index.records(name, false))).containsExactly(leaf + 100_000);
   }
 
   @Test
