@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -19,16 +18,17 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.clusterdns.kube2sky.testing.MockApiServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
 class ClusterInformersTest {
   private static final long WAIT_SECONDS = 10;
   /** How long to wait for an event that must not come. */
   private static final long QUIET_MILLIS = 1500;
 
-  KubernetesClient client;
+  private final MockApiServer api = MockApiServer.start();
+  private final KubernetesClient client = api.client();
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private ClusterInformers informers;
@@ -40,9 +40,7 @@ class ClusterInformersTest {
     if (informers != null) {
       informers.close();
     }
-    // Close the watches' connections before the extension stops the mock server, whose shutdown
-    // otherwise waits for them and can time out on a loaded machine.
-    client.close();
+    api.close();
   }
 
   private ClusterInformers started() throws Exception {
