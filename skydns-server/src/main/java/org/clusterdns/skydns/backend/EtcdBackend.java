@@ -353,8 +353,11 @@ public final class EtcdBackend implements Backend, AutoCloseable {
     if (error instanceof CompactedException compacted) {
       scheduleLoad("the watch fell behind compaction at revision " + compacted.getCompactedRevision(), false);
     } else {
-      // jetcd re-creates the watch by itself after other errors.
+      // jetcd would re-create the watch by itself, resuming at the last revision it saw; after an
+      // etcd that restarted empty and was written past that revision before our probe looked,
+      // that silently skips events. Only a fresh read is to be trusted.
       markConnected(false, error);
+      scheduleLoad("the etcd watch was interrupted", false);
     }
   }
 

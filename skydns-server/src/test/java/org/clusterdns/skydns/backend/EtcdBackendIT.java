@@ -281,6 +281,31 @@ class EtcdBackendIT {
   }
 
   @Test
+  void reloadsWhenEtcdCameBackEmptyAndWasWrittenPastTheOldRevisionBeforeTheProbeLooked() throws Exception {
+    // Found end to end: kube2sky restores an emptied etcd within a second, so the new revisions can
+    // pass the old ones before the probe runs; the re-created watch then resumed past events
+    // nobody delivered. A watch error must lead to a fresh read.
+    EtcdProcess etcd = privateEtcd(Mode.PLAIN);
+    Client client = client(etcd);
+    for (int i = 0; i < 5; i++) {
+      put(client, key("local/skydns/old/" + i), "{\"host\":\"10.0.1." + i + "\"}");
+    }
+    EtcdBackend backend = startedBackend(client, etcd.config(prefix));
+
+    etcd.kill();
+    etcd.restart(true);
+    await().atMost(WAIT).ignoreExceptions()
+        .until(() -> put(client, key("local/skydns/new/0"), "{\"host\":\"10.0.2.0\"}") > 0);
+    for (int i = 1; i < 30; i++) {
+      put(client, key("local/skydns/new/" + i), "{\"host\":\"10.0.2." + i + "\"}");
+    }
+
+    await().atMost(WAIT).until(() -> backend.status().entries() == 30);
+    assertThat(hosts(backend, "0.new.skydns.local.")).containsExactly("10.0.2.0");
+    assertThat(backend.records("old.skydns.local.", false).nameExists()).isFalse();
+  }
+
+  @Test
   void reloadsWhenTheRevisionGoesBackEvenIfTheWatchSaysNothing() throws Exception {
     // The watch reports neither errors nor its end here, as when jetcd silently resumes an old
     // watch on an etcd that came back empty; only the lower revision can show what happened.
