@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.clusterdns.kube2sky.config.Kube2SkyConfig;
-import org.clusterdns.kube2sky.metrics.HttpEndpoints;
 import org.clusterdns.kube2sky.metrics.Kube2SkyMetrics;
 import org.clusterdns.kube2sky.records.RecordsConfig;
 import org.clusterdns.kube2sky.records.ServiceRecords;
@@ -15,6 +14,7 @@ import org.clusterdns.kube2sky.sync.EtcdRecordStore;
 import org.clusterdns.kube2sky.sync.RecordStore;
 import org.clusterdns.kube2sky.sync.Synchronizer;
 import org.clusterdns.kube2sky.watch.ClusterInformers;
+import org.clusterdns.process.http.OperationsServer;
 import org.clusterdns.records.EtcdPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +28,9 @@ public final class Kube2Sky implements AutoCloseable {
 
   private final ClusterInformers informers;
   private final Synchronizer synchronizer;
-  private final HttpEndpoints http;
+  private final OperationsServer http;
 
-  private Kube2Sky(ClusterInformers informers, Synchronizer synchronizer, HttpEndpoints http) {
+  private Kube2Sky(ClusterInformers informers, Synchronizer synchronizer, OperationsServer http) {
     this.informers = informers;
     this.synchronizer = synchronizer;
     this.http = http;
@@ -60,8 +60,11 @@ public final class Kube2Sky implements AutoCloseable {
         () -> synchronizer.get().queueDepth(), () -> synchronizer.get().recordsOwned());
     synchronizer.set(new Synchronizer(new ServiceRecordSource(informers, records), store, metrics,
         config.resyncPeriod()));
-    HttpEndpoints http = HttpEndpoints.start(config.healthzAddress(), metrics.registry(),
-        () -> notReadyReason(informers, synchronizer.get()));
+    // /readiness is where kube2sky served its readiness; old manifests keep working.
+    OperationsServer http = OperationsServer.on(config.healthzAddress())
+        .health(() -> notReadyReason(informers, synchronizer.get()), "/readiness")
+        .metrics(metrics.registry(), "/metrics")
+        .start();
     synchronizer.get().start();
     informers.start();
     log.info("publishing the Services of {} as {} records under /{} in {}; health on {}",

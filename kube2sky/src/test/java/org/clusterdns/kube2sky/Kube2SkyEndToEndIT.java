@@ -246,6 +246,10 @@ class Kube2SkyEndToEndIT {
     assertThat(get(http, kube2sky, "/healthz").statusCode()).isEqualTo(200);
     await("/readyz 200").atMost(PROPAGATION).pollInterval(Duration.ofMillis(20))
         .until(() -> get(http, kube2sky, "/readyz").statusCode() == 200);
+    // kube2sky's own wiring of the operations server: the old readiness path and its metrics.
+    assertThat(get(http, kube2sky, "/readiness").statusCode()).isEqualTo(200);
+    assertThat(get(http, kube2sky, "/metrics").body())
+        .contains("kube2sky_reconciles_total{result=\"changed\"}", "kube2sky_records_owned");
 
     // Ready means etcd already holds the Service's records.
     assertThat(etcdValues(WEB_KEY + "/")).as("web's leaves in etcd when ready")

@@ -1,2 +1,2 @@
-/** Operations: Prometheus metrics of reconciliation and the HTTP {@code /healthz}, {@code /readyz} and {@code /metrics} endpoints. */
+/** Operations: the Prometheus metrics of reconciliation. */
 package org.clusterdns.kube2sky.metrics;
