@@ -3,6 +3,7 @@ package org.clusterdns.kube2sky;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,31 @@ final class ServiceRecordSource implements RecordSource {
       claims.add(new PtrClaim(claim.key(), claim.value().toJson(), rank(claim)));
     }
     return new Desired(leaves, claims);
+  }
+
+  /**
+   * The resourceVersions of the Service and its EndpointSlices: they change with every change the
+   * API server accepts, so equal versions mean equal records.
+   */
+  @Override
+  public String version(ServiceKey key) {
+    Optional<Service> service = cluster.service(key);
+    if (service.isEmpty()) {
+      return "absent";
+    }
+    String serviceVersion = service.get().getMetadata().getResourceVersion();
+    if (serviceVersion == null) {
+      return null;
+    }
+    StringBuilder version = new StringBuilder(serviceVersion);
+    for (EndpointSlice slice : cluster.endpointSlices(key)) {
+      if (slice.getMetadata().getResourceVersion() == null) {
+        return null;
+      }
+      version.append('/').append(slice.getMetadata().getName())
+          .append('@').append(slice.getMetadata().getResourceVersion());
+    }
+    return version.toString();
   }
 
   /** Cluster IPs before endpoints, then by owner and hostname: the records module's order as a string. */

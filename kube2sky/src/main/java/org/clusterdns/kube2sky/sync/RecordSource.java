@@ -33,6 +33,17 @@ public interface RecordSource {
   Desired desired(ServiceKey key);
 
   /**
+   * Returns a version of everything {@link #desired} reads for the Service (for example the
+   * resourceVersions of the Service and its EndpointSlices), or {@code null} when unknown. The
+   * synchroniser skips a queued Service whose version equals the one it last reconciled
+   * successfully: informers deliver an add event for every object after the first full reconcile
+   * has already written them, and re-reading etcd for each would only delay real changes.
+   */
+  default String version(ServiceKey key) {
+    return null;
+  }
+
+  /**
    * Returns the directory keys the Service owns, whether it exists or not: each directory key
    * itself and every key under {@code directory + "/"} belong to it, and anything found there
    * that it does not want is deleted.

@@ -56,6 +56,8 @@ final class ServiceReconciler {
   private final RevisionTracker revisions;
   private final PtrRegistry ptrs = new PtrRegistry();
   private final Map<ServiceKey, Integer> leafCounts = new HashMap<>();
+  /** The source version each Service was last reconciled at; absent after a failure or data loss. */
+  private final Map<ServiceKey, String> reconciledVersions = new HashMap<>();
   private long leafTotal;
   private int clusterLeafCount;
 
@@ -72,6 +74,12 @@ final class ServiceReconciler {
    * @throws RecordStoreException when etcd fails; nothing is remembered, so a retry starts over
    */
   Result reconcile(ServiceKey key) {
+    // Read the version before the records, so that a change in between makes the version stale.
+    String version = source.version(key);
+    if (version != null && version.equals(reconciledVersions.get(key))) {
+      return Result.UNCHANGED;
+    }
+    reconciledVersions.remove(key);
     Desired desired = source.desired(key);
     List<PtrClaim> previousClaims = ptrs.claimsOf(key);
     Set<String> ptrKeys = ptrs.replace(key, desired.ptrClaims());
@@ -101,6 +109,9 @@ final class ServiceReconciler {
         LOG.info("Service {}: wrote {} and deleted {} records", key, puts.size(), deletes.size());
       }
       countLeaves(key, desired.leaves().size());
+      if (version != null) {
+        reconciledVersions.put(key, version);
+      }
       return result;
     } catch (RuntimeException e) {
       ptrs.replace(key, previousClaims);
@@ -125,9 +136,15 @@ final class ServiceReconciler {
     revisions.observe(mark, snapshot.revision());
     TreeMap<String, String> actual = new TreeMap<>(snapshot.values());
 
+    reconciledVersions.clear();
     Map<ServiceKey, Desired> desired = new LinkedHashMap<>();
+    Map<ServiceKey, String> versions = new HashMap<>();
     Map<ServiceKey, List<PtrClaim>> previousClaims = new HashMap<>();
     for (ServiceKey key : keys) {
+      String version = source.version(key);
+      if (version != null) {
+        versions.put(key, version);
+      }
       Desired wanted = source.desired(key);
       desired.put(key, wanted);
       previousClaims.put(key, ptrs.claimsOf(key));
@@ -202,6 +219,7 @@ final class ServiceReconciler {
     });
     leafTotal = leafCounts.values().stream().mapToLong(Integer::longValue).sum();
     clusterLeafCount = clusterLeaves.size();
+    reconciledVersions.putAll(versions);
     if (cluster.deletes().size() > 0) {
       LOG.info("Removed {} records no Service owns", cluster.deletes().size());
     }

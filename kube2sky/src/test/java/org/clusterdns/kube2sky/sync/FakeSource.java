@@ -20,6 +20,7 @@ final class FakeSource implements RecordSource {
   static final String DNS_VERSION_JSON = "{\"text\":\"1.1.0\",\"ttl\":28800}";
 
   private final Map<ServiceKey, Desired> services = new ConcurrentHashMap<>();
+  private final Map<ServiceKey, String> versions = new ConcurrentHashMap<>();
   private volatile boolean complete = true;
   /** How often {@link #isComplete()} was asked: shows that the synchroniser keeps waiting. */
   final AtomicInteger completeChecks = new AtomicInteger();
@@ -39,6 +40,17 @@ final class FakeSource implements RecordSource {
   FakeSource put(ServiceKey key, Desired desired) {
     services.put(key, desired);
     return this;
+  }
+
+  /** Gives the Service a version, as the informers' resourceVersions would. */
+  FakeSource version(ServiceKey key, String version) {
+    versions.put(key, version);
+    return this;
+  }
+
+  @Override
+  public String version(ServiceKey key) {
+    return versions.get(key);
   }
 
   FakeSource remove(ServiceKey key) {

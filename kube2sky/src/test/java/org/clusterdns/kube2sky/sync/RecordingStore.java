@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RecordingStore implements RecordStore {
   final InMemoryRecordStore memory = new InMemoryRecordStore();
   final List<List<Change>> commits = new CopyOnWriteArrayList<>();
+  final AtomicInteger reads = new AtomicInteger();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile boolean down;
 
@@ -27,6 +28,7 @@ final class RecordingStore implements RecordStore {
 
   @Override
   public Snapshot read(Collection<String> ranges) {
+    reads.incrementAndGet();
     check();
     return memory.read(ranges);
   }

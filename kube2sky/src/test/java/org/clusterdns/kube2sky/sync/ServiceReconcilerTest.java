@@ -89,6 +89,41 @@ class ServiceReconcilerTest {
   }
 
   @Test
+  void aServiceWhoseVersionDidNotChangeSinceItsLastReconcileIsNotReadAgain() {
+    source.clusterIp(WEB, "10.0.0.1").version(WEB, "7");
+    reconciler.reconcile(WEB);
+    int reads = store.reads.get();
+
+    assertThat(reconciler.reconcile(WEB)).isEqualTo(Result.UNCHANGED);
+    assertThat(store.reads).hasValue(reads);
+
+    source.clusterIp(WEB, "10.0.0.2").version(WEB, "8");
+    assertThat(reconciler.reconcile(WEB)).isEqualTo(new Result(2, 2));
+  }
+
+  @Test
+  void aFullReconcileRecordsVersionsSoTheInformersLateAddEventsCostNothing() {
+    source.clusterIp(WEB, "10.0.0.1").version(WEB, "7");
+    source.clusterIp(API, "10.0.0.9").version(API, "3");
+    reconciler.reconcileAll(Set.of());
+    int reads = store.reads.get();
+
+    reconciler.reconcile(WEB);
+    reconciler.reconcile(API);
+
+    assertThat(store.reads).hasValue(reads);
+  }
+
+  @Test
+  void aFailedReconcileForgetsTheVersionSoTheRetryReadsAgain() {
+    source.clusterIp(WEB, "10.0.0.1").version(WEB, "7");
+    store.failNext(1);
+    assertThatThrownBy(() -> reconciler.reconcile(WEB)).isInstanceOf(RecordStoreException.class);
+
+    assertThat(reconciler.reconcile(WEB)).isEqualTo(new Result(2, 0));
+  }
+
+  @Test
   void keysUnderTheDirectoryThatAreNotWantedAreDeleted() {
     store.memory.commit(List.of(new Change(Map.of(
         directory(WEB) + "/_tcp/_http/old", json(name(WEB)),

@@ -155,8 +155,10 @@ class SynchronizerIT {
     source.clusterIp(WEB, "10.0.0.2");
     synchronizer.enqueue(WEB, System.nanoTime());
     await().atMost(Duration.ofSeconds(10)).until(() -> listener.failed.contains(WEB));
+    // Still ready: etcd holds the last records, and the update is retried, not lost. (Whether the
+    // retry sits in the queue or is being tried at this moment depends on timing, so the queue
+    // depth is not asserted.)
     assertThat(synchronizer.isReady()).isTrue();
-    assertThat(synchronizer.queueDepth()).isEqualTo(1);
 
     etcd.restart(false);
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
