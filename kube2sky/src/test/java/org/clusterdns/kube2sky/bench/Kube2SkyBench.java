@@ -29,10 +29,14 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>the first complete sync: from starting kube2sky's JVM to {@code /readyz} answering 200,
  *       checked by counting the keys in etcd, and the etcd transactions it took;
  *   <li>kube2sky's memory: resident set (current and peak) and heap, at the sync and at the end;
- *   <li>the programming latency: after starting skydns-server on the same etcd, for single
- *       changes of a Service's cluster IP, the time from the API server accepting the change to
- *       skydns-server answering the new address, polled every millisecond; next to it kube2sky's
- *       own {@code kube2sky_programming_latency_seconds} (API event to etcd commit).
+ *   <li>the Services still queued at ready, which kube2sky then reconciles one by one, and the
+ *       time until its queue is empty;
+ *   <li>the programming latency, once that queue is empty: after starting skydns-server on the
+ *       same etcd and 10 unmeasured updates, for single changes of a Service's cluster IP, the
+ *       time from the API server accepting the change to skydns-server answering the new
+ *       address, polled every millisecond; next to it kube2sky's own
+ *       {@code kube2sky_programming_latency_seconds} (API event to etcd commit) and etcd's WAL
+ *       fsync times, which every write waits for.
  * </ol>
  *
  * <p>Prints a summary table on standard output and progress on standard error. Everything it
@@ -51,6 +55,8 @@ public final class Kube2SkyBench {
   private static final long SKYDNS_START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(300);
   private static final String LATENCY_HISTOGRAM = "kube2sky_programming_latency_seconds";
   private static final String QUEUE_DEPTH = "kube2sky_queue_depth";
+  private static final String WAL_FSYNC_HISTOGRAM = "etcd_disk_wal_fsync_duration_seconds";
+  private static final int WARM_UP_UPDATES = 10;
   private static final double MB = 1024;
 
   private final Map<String, String> options;
@@ -60,6 +66,8 @@ public final class Kube2SkyBench {
   private final Path pidFile;
   private final List<String[]> rows = new ArrayList<>();
   private final List<ChildJvm> children = new ArrayList<>();
+  private final String etcdUrl;
+  private long syncDeadline;
 
   private Kube2SkyBench(Map<String, String> options) {
     this.options = options;
@@ -67,6 +75,7 @@ public final class Kube2SkyBench {
     this.updates = Integer.parseInt(options.getOrDefault("updates", "50"));
     this.workDir = Path.of(required("work-dir"));
     this.pidFile = Path.of(required("pid-file"));
+    this.etcdUrl = required("etcd");
     if (services < 10 || updates < 1) {
       throw new IllegalArgumentException("--services must be at least 10 and --updates at least 1");
     }
@@ -96,160 +105,198 @@ public final class Kube2SkyBench {
   }
 
   private boolean run(PrintStream out) throws Exception {
-    String etcdUrl = required("etcd");
-    int headless = services / 10;
-    log("creating " + services + " Services (" + headless + " headless, with EndpointSlices) in the mock API server");
+    log("creating " + services + " Services (" + services / 10 + " headless, with EndpointSlices) in the mock API"
+        + " server");
     try (MockCluster cluster = MockCluster.start();
         Client etcd = Client.builder().endpoints(etcdUrl).build()) {
       long createStart = System.nanoTime();
       cluster.createServices(services);
-      log(String.format(Locale.ROOT, "created them in %.1f s (not part of the measurement)",
-          seconds(System.nanoTime() - createStart)));
-
-      // --- the first complete sync ---
-      Count before = count(etcd);
-      double txnRpcsBefore = etcdTxnRpcs(etcdUrl);
-      int healthPort = freePort();
-      String health = "http://127.0.0.1:" + healthPort;
-      List<String> jvmOptions = List.of(options.getOrDefault("kube2sky-jvm-options", "").trim().split("\\s+"))
-          .stream().filter(option -> !option.isEmpty()).toList();
-      long start = System.nanoTime();
-      ChildJvm kube2sky = started(ChildJvm.start("kube2sky", jvmOptions, Path.of(required("kube2sky-jar")),
-          List.of("--kube-master-url", cluster.url(), "--etcd-server", etcdUrl,
-              "--healthz-port", Integer.toString(healthPort), "--healthz-bind-address", "127.0.0.1"),
-          workDir, pidFile));
-      long deadline = start + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("sync-timeout", "600")));
-      long healthy = -1;
-      long ready = -1;
-      while (ready < 0) {
-        if (!kube2sky.isAlive()) {
-          throw new IOException("kube2sky exited during the sync; its log ends:\n" + kube2sky.logTail());
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IOException("kube2sky was not ready within --sync-timeout; its log ends:\n" + kube2sky.logTail());
-        }
-        if (healthy < 0 && Scrape.status(health + "/healthz") == 200) {
-          healthy = System.nanoTime();
-        }
-        if (healthy >= 0 && Scrape.status(health + "/readyz") == 200) {
-          ready = System.nanoTime();
-        } else {
-          LockSupport.parkNanos(HTTP_POLL_NANOS);
-        }
+      log(fmt("created them in %.1f s (not part of the measurement)", seconds(System.nanoTime() - createStart)));
+      Synced synced = firstSync(cluster, etcd);
+      boolean complete = synced.keys() == MockCluster.expectedKeys(services);
+      if (complete) {
+        awaitEmptyQueue(synced);
+        programmingLatency(cluster, etcd, synced.health());
+        memoryAtTheEnd(synced.kube2sky());
+      } else {
+        log("etcd holds " + synced.keys() + " keys under " + PREFIX + " but " + MockCluster.expectedKeys(services)
+            + " were expected");
       }
-      log(String.format(Locale.ROOT, "kube2sky ready after %.2f s", seconds(ready - start)));
-      Count synced = count(etcd);
-      double txnRpcs = etcdTxnRpcs(etcdUrl) - txnRpcsBefore;
-      Scrape atSync = Scrape.of(health + "/metrics");
-      long rssAtSync = kube2sky.statusKb("VmRSS");
-      long peakAtSync = kube2sky.statusKb("VmHWM");
-      ChildJvm.Heap heapAtSync = kube2sky.heap(false);
-      long expected = MockCluster.expectedKeys(services);
-      double fullReconcile = atSync.value("kube2sky_full_reconcile_duration_seconds");
-
-      double syncSeconds = seconds(ready - start);
-      double syncTarget = services <= 10_000 ? 10 : services <= 100_000 ? 60 : Double.NaN;
-      row("Services (headless with 3 endpoints each)", services + " (" + headless + ")", "", "");
-      row("first complete sync: JVM start to /readyz 200", fmt("%.2f s", syncSeconds),
-          Double.isNaN(syncTarget) ? "" : fmt("%.0f s", syncTarget), verdict(syncSeconds <= syncTarget, syncTarget));
-      row("  JVM start to /healthz 200", fmt("%.2f s", seconds(healthy - start)), "", "");
-      row("  full reconcile (kube2sky_full_reconcile_duration_seconds)", fmt("%.2f s", fullReconcile), "", "");
-      row("  before it: JVM, clients, informers' first list", fmt("%.2f s", syncSeconds - fullReconcile), "", "");
-      row("etcd keys under /skydns/ at ready (expected)", synced.keys + " (" + expected + ")", "= expected",
-          synced.keys == expected ? "met" : "MISSED");
-      row("etcd write transactions for the sync (revision delta)", Long.toString(synced.revision - before.revision),
-          "", "");
-      row("etcd Txn RPCs during the sync (reads included)", fmt("%.0f", txnRpcs), "", "");
-      row("kube2sky RSS at ready / peak (VmRSS / VmHWM)", fmt("%.0f / %.0f MB", rssAtSync / MB, peakAtSync / MB), "", "");
-      row("kube2sky heap at ready: used / committed", fmt("%.0f / %.0f MB", heapAtSync.usedKb() / MB,
-          heapAtSync.committedKb() / MB), "", "");
-      if (synced.keys != expected) {
-        printSummary(out);
-        log("etcd holds " + synced.keys + " keys under " + PREFIX + " but " + expected + " were expected");
-        return false;
-      }
-
-      // Services still queued at ready are reconciled one by one afterwards; single updates
-      // would wait behind them, so the latency is measured once the queue is empty.
-      Scrape drained = atSync;
-      while (drained.value(QUEUE_DEPTH) > 0) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException("kube2sky's queue did not empty within --sync-timeout");
-        }
-        LockSupport.parkNanos(HTTP_POLL_NANOS);
-        drained = Scrape.of(health + "/metrics");
-      }
-      long quiet = System.nanoTime();
-      row("queued at ready / reconciled one by one after ready", fmt("%.0f / %.0f Services", atSync.value(QUEUE_DEPTH),
-          reconciles(drained) - reconciles(atSync)), "", "");
-      row("  ready to an empty queue", fmt("%.2f s", seconds(quiet - ready)), "", "");
-
-      // --- programming latency, measured at skydns-server ---
-      int dnsPort = freePort();
-      long skydnsStart = System.nanoTime();
-      ChildJvm skydns = started(ChildJvm.start("skydns-server", List.of(), Path.of(required("skydns-jar")),
-          List.of("-addr", "127.0.0.1:" + dnsPort, "-machines", etcdUrl, "-domain", "cluster.local.",
-              // The discard port: nothing is forwarded, and the machine's resolvers are never used.
-              "-nameservers", "127.0.0.1:9", "-rcache", "0"),
-          workDir, pidFile));
-      try (DnsProbe dns = new DnsProbe(new InetSocketAddress("127.0.0.1", dnsPort))) {
-        awaitAnswer(dns, skydns, MockCluster.dnsName(0), MockCluster.clusterIp(0), skydnsStart + SKYDNS_START_TIMEOUT_NANOS);
-        int last = services - 1 - (MockCluster.isHeadless(services - 1) ? 1 : 0);
-        awaitAnswer(dns, skydns, MockCluster.dnsName(last), MockCluster.clusterIp(last),
-            skydnsStart + SKYDNS_START_TIMEOUT_NANOS);
-        double skydnsSeconds = seconds(System.nanoTime() - skydnsStart);
-        log(String.format(Locale.ROOT, "skydns-server answers the first and last Service after %.2f s; %d single"
-            + " updates follow", skydnsSeconds, updates));
-
-        Scrape beforeUpdates = Scrape.of(health + "/metrics");
-        long revisionBeforeUpdates = count(etcd).revision;
-        double[] fromReturn = new double[updates];
-        double[] fromCall = new double[updates];
-        double[] callTime = new double[updates];
-        for (int k = 0; k < updates; k++) {
-          int i = (int) ((long) k * services / updates);
-          if (MockCluster.isHeadless(i)) {
-            i--;
-          }
-          String name = MockCluster.dnsName(i);
-          String ip = MockCluster.updatedIp(k);
-          long call = System.nanoTime();
-          cluster.changeClusterIp(i, ip);
-          long returned = System.nanoTime();
-          long answered = awaitAnswer(dns, skydns, name, ip, returned + UPDATE_TIMEOUT_NANOS);
-          fromReturn[k] = millis(answered - returned);
-          fromCall[k] = millis(answered - call);
-          callTime[k] = millis(returned - call);
-        }
-        Scrape afterUpdates = Scrape.of(health + "/metrics");
-        long updateTxns = count(etcd).revision - revisionBeforeUpdates;
-        double p99 = percentile(fromReturn, 0.99);
-        row("update accepted -> new IP answered by skydns-server: p50 / p99 / max",
-            fmt("%.1f / %.1f / %.1f ms", percentile(fromReturn, 0.5), p99, percentile(fromReturn, 1)), "p99 100 ms",
-            verdict(p99 <= 100, 100));
-        row("  the same from the update call's start: p50 / p99", fmt("%.1f / %.1f ms", percentile(fromCall, 0.5),
-            percentile(fromCall, 0.99)), "", "");
-        row("  API update call (GET + PATCH) itself: p50 / p99", fmt("%.1f / %.1f ms", percentile(callTime, 0.5),
-            percentile(callTime, 0.99)), "", "");
-        row("kube2sky_programming_latency_seconds (event -> etcd): p50 / p99",
-            fmt("<= %s / <= %s ms", bound(afterUpdates.quantileSince(beforeUpdates, LATENCY_HISTOGRAM, 0.5)),
-                bound(afterUpdates.quantileSince(beforeUpdates, LATENCY_HISTOGRAM, 0.99))), "", "");
-        row("etcd write transactions per update", fmt("%.2f", (double) updateTxns / updates), "", "");
-        row("skydns-server: start to answering the first and last Service", fmt("%.2f s", skydnsSeconds), "", "");
-      }
-
-      // --- memory at the end ---
-      long peak = kube2sky.statusKb("VmHWM");
-      ChildJvm.Heap live = kube2sky.heap(true);
-      row("kube2sky peak RSS over the whole run (VmHWM)", fmt("%.0f MB", peak / MB), "512 MB at 100,000",
-          verdict(peak / MB <= 512, 512));
-      row("kube2sky live heap after a full GC / metaspace", fmt("%.0f / %.0f MB", live.usedKb() / MB,
-          live.metaspaceKb() / MB), "", "");
       printSummary(out);
-      return true;
+      return complete;
     } finally {
       stopChildren();
     }
+  }
+
+  /**
+   * kube2sky after its first complete sync.
+   *
+   * @param health the base URL of its health and metrics endpoints
+   * @param ready the {@link System#nanoTime()} when {@code /readyz} first answered 200
+   * @param atReady its metrics right then
+   * @param keys the keys under the prefix in etcd right then
+   */
+  private record Synced(ChildJvm kube2sky, String health, long ready, Scrape atReady, long keys) {}
+
+  /** Starts kube2sky and measures its first complete sync. */
+  private Synced firstSync(MockCluster cluster, Client etcd) throws Exception {
+    Count before = count(etcd);
+    double txnRpcsBefore = etcdTxnRpcs();
+    String health = "http://127.0.0.1:" + freePort();
+    List<String> jvmOptions = Arrays.stream(options.getOrDefault("kube2sky-jvm-options", "").trim().split("\\s+"))
+        .filter(option -> !option.isEmpty()).toList();
+    long start = System.nanoTime();
+    ChildJvm kube2sky = started(ChildJvm.start("kube2sky", jvmOptions, Path.of(required("kube2sky-jar")),
+        List.of("--kube-master-url", cluster.url(), "--etcd-server", etcdUrl,
+            "--healthz-port", health.substring(health.lastIndexOf(':') + 1), "--healthz-bind-address", "127.0.0.1"),
+        workDir, pidFile));
+    syncDeadline = start + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("sync-timeout", "600")));
+    long healthy = -1;
+    long ready = -1;
+    while (ready < 0) {
+      if (!kube2sky.isAlive()) {
+        throw new IOException("kube2sky exited during the sync; its log ends:\n" + kube2sky.logTail());
+      }
+      if (System.nanoTime() > syncDeadline) {
+        throw new IOException("kube2sky was not ready within --sync-timeout; its log ends:\n" + kube2sky.logTail());
+      }
+      if (healthy < 0 && Scrape.status(health + "/healthz") == 200) {
+        healthy = System.nanoTime();
+      }
+      if (healthy >= 0 && Scrape.status(health + "/readyz") == 200) {
+        ready = System.nanoTime();
+      } else {
+        LockSupport.parkNanos(HTTP_POLL_NANOS);
+      }
+    }
+    log(fmt("kube2sky ready after %.2f s", seconds(ready - start)));
+    Count synced = count(etcd);
+    double txnRpcs = etcdTxnRpcs() - txnRpcsBefore;
+    Scrape atReady = Scrape.of(health + "/metrics");
+    long rss = kube2sky.statusKb("VmRSS");
+    long peak = kube2sky.statusKb("VmHWM");
+    ChildJvm.Heap heap = kube2sky.heap(false);
+
+    double syncSeconds = seconds(ready - start);
+    double target = services <= 10_000 ? 10 : services <= 100_000 ? 60 : Double.NaN;
+    double fullReconcile = atReady.value("kube2sky_full_reconcile_duration_seconds");
+    long expected = MockCluster.expectedKeys(services);
+    row("Services (headless with 3 endpoints each)", services + " (" + services / 10 + ")", "", "");
+    row("first complete sync: JVM start to /readyz 200", fmt("%.2f s", syncSeconds),
+        Double.isNaN(target) ? "" : fmt("%.0f s", target), verdict(syncSeconds <= target, target));
+    row("  JVM start to /healthz 200", fmt("%.2f s", seconds(healthy - start)), "", "");
+    row("  full reconcile (kube2sky_full_reconcile_duration_seconds)", fmt("%.2f s", fullReconcile), "", "");
+    row("  before it: JVM, clients, informers' first list", fmt("%.2f s", syncSeconds - fullReconcile), "", "");
+    row("etcd keys under /skydns/ at ready (expected)", synced.keys() + " (" + expected + ")", "= expected",
+        synced.keys() == expected ? "met" : "MISSED");
+    row("etcd write transactions for the sync (revision delta)", Long.toString(synced.revision() - before.revision()),
+        "", "");
+    row("etcd Txn RPCs during the sync (reads included)", fmt("%.0f", txnRpcs), "", "");
+    row("kube2sky RSS at ready / peak (VmRSS / VmHWM)", fmt("%.0f / %.0f MB", rss / MB, peak / MB), "", "");
+    row("kube2sky heap at ready: used / committed", fmt("%.0f / %.0f MB", heap.usedKb() / MB, heap.committedKb() / MB),
+        "", "");
+    return new Synced(kube2sky, health, ready, atReady, synced.keys());
+  }
+
+  /**
+   * Waits until kube2sky's queue is empty. Services still queued at ready are reconciled one by
+   * one afterwards, and single updates would wait behind them: the latency is measured after.
+   */
+  private void awaitEmptyQueue(Synced synced) throws IOException, InterruptedException {
+    Scrape scrape = synced.atReady();
+    while (scrape.value(QUEUE_DEPTH) > 0) {
+      if (System.nanoTime() > syncDeadline) {
+        throw new IOException("kube2sky's queue did not empty within --sync-timeout");
+      }
+      LockSupport.parkNanos(HTTP_POLL_NANOS);
+      scrape = Scrape.of(synced.health() + "/metrics");
+    }
+    long empty = System.nanoTime();
+    row("queued at ready / reconciled one by one after ready", fmt("%.0f / %.0f Services",
+        synced.atReady().value(QUEUE_DEPTH), reconciles(scrape) - reconciles(synced.atReady())), "", "");
+    row("  ready to an empty queue", fmt("%.2f s", seconds(empty - synced.ready())), "", "");
+  }
+
+  /**
+   * Starts skydns-server on the synced etcd and measures single updates from the API server to
+   * its answers, one at a time.
+   */
+  private void programmingLatency(MockCluster cluster, Client etcd, String health) throws Exception {
+    int dnsPort = freePort();
+    long start = System.nanoTime();
+    ChildJvm skydns = started(ChildJvm.start("skydns-server", List.of(), Path.of(required("skydns-jar")),
+        List.of("-addr", "127.0.0.1:" + dnsPort, "-machines", etcdUrl, "-domain", "cluster.local.",
+            // The discard port: nothing is forwarded, and the machine's resolvers are never used.
+            "-nameservers", "127.0.0.1:9", "-rcache", "0"),
+        workDir, pidFile));
+    try (DnsProbe dns = new DnsProbe(new InetSocketAddress("127.0.0.1", dnsPort))) {
+      long deadline = start + SKYDNS_START_TIMEOUT_NANOS;
+      int last = services - 1 - (MockCluster.isHeadless(services - 1) ? 1 : 0);
+      awaitAnswer(dns, skydns, MockCluster.dnsName(0), MockCluster.clusterIp(0), deadline);
+      awaitAnswer(dns, skydns, MockCluster.dnsName(last), MockCluster.clusterIp(last), deadline);
+      double skydnsSeconds = seconds(System.nanoTime() - start);
+      log(fmt("skydns-server answers the first and last Service after %.2f s; %d single updates follow",
+          skydnsSeconds, updates));
+
+      // Unmeasured updates first, so that the per-update paths of every process are compiled.
+      for (int k = 0; k < WARM_UP_UPDATES; k++) {
+        int i = clusterIpService(k * (services / WARM_UP_UPDATES) + 3);
+        String ip = MockCluster.updatedIp(updates + k);
+        cluster.changeClusterIp(i, ip);
+        awaitAnswer(dns, skydns, MockCluster.dnsName(i), ip, System.nanoTime() + UPDATE_TIMEOUT_NANOS);
+      }
+      Scrape before = Scrape.of(health + "/metrics");
+      Scrape etcdBefore = Scrape.of(etcdUrl + "/metrics");
+      long revisionBefore = count(etcd).revision();
+      double[] fromReturn = new double[updates];
+      double[] fromCall = new double[updates];
+      double[] callTime = new double[updates];
+      for (int k = 0; k < updates; k++) {
+        int i = clusterIpService((int) ((long) k * services / updates));
+        String ip = MockCluster.updatedIp(k);
+        long call = System.nanoTime();
+        cluster.changeClusterIp(i, ip);
+        long returned = System.nanoTime();
+        long answered = awaitAnswer(dns, skydns, MockCluster.dnsName(i), ip, returned + UPDATE_TIMEOUT_NANOS);
+        fromReturn[k] = millis(answered - returned);
+        fromCall[k] = millis(answered - call);
+        callTime[k] = millis(returned - call);
+      }
+      Scrape after = Scrape.of(health + "/metrics");
+      Scrape etcdAfter = Scrape.of(etcdUrl + "/metrics");
+      long txns = count(etcd).revision() - revisionBefore;
+      double p99 = percentile(fromReturn, 0.99);
+      row("update accepted -> new IP answered by skydns-server: p50 / p99 / max",
+          fmt("%.1f / %.1f / %.1f ms", percentile(fromReturn, 0.5), p99, percentile(fromReturn, 1)), "p99 100 ms",
+          verdict(p99 <= 100, 100));
+      row("  the same from the update call's start: p50 / p99",
+          fmt("%.1f / %.1f ms", percentile(fromCall, 0.5), percentile(fromCall, 0.99)), "", "");
+      row("  the API update call (GET + PATCH) itself: p50 / p99",
+          fmt("%.1f / %.1f ms", percentile(callTime, 0.5), percentile(callTime, 0.99)), "", "");
+      row("kube2sky_programming_latency_seconds (event -> etcd): p50 / p99",
+          fmt("<= %s / <= %s ms", bound(after.quantileSince(before, LATENCY_HISTOGRAM, 0.5)),
+              bound(after.quantileSince(before, LATENCY_HISTOGRAM, 0.99))), "", "");
+      row("etcd write transactions per update", fmt("%.2f", (double) txns / updates), "", "");
+      row("etcd WAL fsync during the updates: p50 / p99", fmt("<= %s / <= %s ms",
+          bound(etcdAfter.quantileSince(etcdBefore, WAL_FSYNC_HISTOGRAM, 0.5)),
+          bound(etcdAfter.quantileSince(etcdBefore, WAL_FSYNC_HISTOGRAM, 0.99))), "", "");
+      row("skydns-server: start to answering the first and last Service", fmt("%.2f s", skydnsSeconds), "", "");
+    }
+  }
+
+  /** Returns {@code i}, or the ClusterIP Service before it when {@code i} is headless. */
+  private static int clusterIpService(int i) {
+    return MockCluster.isHeadless(i) ? i - 1 : i;
+  }
+
+  private void memoryAtTheEnd(ChildJvm kube2sky) throws IOException, InterruptedException {
+    long peak = kube2sky.statusKb("VmHWM");
+    ChildJvm.Heap live = kube2sky.heap(true);
+    row("kube2sky peak RSS over the whole run (VmHWM)", fmt("%.0f MB", peak / MB), "512 MB at 100,000",
+        verdict(peak / MB <= 512, 512));
+    row("kube2sky live heap after a full GC / metaspace",
+        fmt("%.0f / %.0f MB", live.usedKb() / MB, live.metaspaceKb() / MB), "", "");
   }
 
   /**
@@ -306,7 +353,7 @@ public final class Kube2SkyBench {
   }
 
   /** Returns how many Txn RPCs etcd has answered, from its gRPC server metrics. */
-  private static double etcdTxnRpcs(String etcdUrl) throws IOException, InterruptedException {
+  private double etcdTxnRpcs() throws IOException, InterruptedException {
     return Scrape.of(etcdUrl + "/metrics")
         .sum(series -> series.startsWith("grpc_server_handled_total{") && series.contains("grpc_method=\"Txn\""));
   }
