@@ -144,8 +144,11 @@ public final class Kube2SkyBench {
     Count before = count(etcd);
     double txnRpcsBefore = etcdTxnRpcs();
     String health = "http://127.0.0.1:" + freePort();
-    List<String> jvmOptions = Arrays.stream(options.getOrDefault("kube2sky-jvm-options", "").trim().split("\\s+"))
-        .filter(option -> !option.isEmpty()).toList();
+    // kube2sky's worker thread dies of an OutOfMemoryError and the process lives on, never ready:
+    // exiting makes a heap too small for the Services fail the run at once, not at the timeout.
+    List<String> jvmOptions = new ArrayList<>(List.of("-XX:+ExitOnOutOfMemoryError"));
+    Arrays.stream(options.getOrDefault("kube2sky-jvm-options", "").trim().split("\\s+"))
+        .filter(option -> !option.isEmpty()).forEach(jvmOptions::add);
     long start = System.nanoTime();
     ChildJvm kube2sky = started(ChildJvm.start("kube2sky", jvmOptions, Path.of(required("kube2sky-jar")),
         List.of("--kube-master-url", cluster.url(), "--etcd-server", etcdUrl,
@@ -293,8 +296,9 @@ public final class Kube2SkyBench {
   private void memoryAtTheEnd(ChildJvm kube2sky) throws IOException, InterruptedException {
     long peak = kube2sky.statusKb("VmHWM");
     ChildJvm.Heap live = kube2sky.heap(true);
+    // The target holds at 100,000 Services; below, the figure is shown without a verdict.
     row("kube2sky peak RSS over the whole run (VmHWM)", fmt("%.0f MB", peak / MB), "512 MB at 100,000",
-        verdict(peak / MB <= 512, 512));
+        verdict(peak / MB <= 512, services >= 100_000 ? 512 : Double.NaN));
     row("kube2sky live heap after a full GC / metaspace",
         fmt("%.0f / %.0f MB", live.usedKb() / MB, live.metaspaceKb() / MB), "", "");
   }
