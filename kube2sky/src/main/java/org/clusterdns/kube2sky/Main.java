@@ -9,6 +9,7 @@ import org.clusterdns.kube2sky.config.ConfigException;
 import org.clusterdns.kube2sky.config.Kube2SkyConfig;
 import org.clusterdns.kube2sky.config.Kube2SkyConfigLoader;
 import org.clusterdns.kube2sky.watch.KubernetesClients;
+import org.clusterdns.process.lifecycle.FatalErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ public final class Main {
 
   /** Runs kube2sky; returns only when it could not start. */
   public static void main(String[] args) {
+    FatalErrors.install();
     System.exit(run(args, Kube2SkyConfigLoader.forThisProcess(), System.out, System.err));
   }
 

@@ -10,6 +10,7 @@ import org.clusterdns.skydns.config.BootstrapConfig;
 import org.clusterdns.skydns.config.ConfigException;
 import org.clusterdns.skydns.config.ServerConfig;
 import org.clusterdns.skydns.config.ServerConfigLoader;
+import org.clusterdns.process.lifecycle.FatalErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ public final class Main {
 
   /** Runs the server; returns only when it could not start. */
   public static void main(String[] args) {
+    FatalErrors.install();
     int code = run(args, ServerConfigLoader.forThisProcess(), System.out, System.err);
     System.exit(code);
   }
