@@ -89,9 +89,13 @@ final class ServiceRecordSource implements RecordSource {
     return version.toString();
   }
 
-  /** Cluster IPs before endpoints, then by owner and hostname: the records module's order as a string. */
-  private static String rank(org.clusterdns.kube2sky.records.PtrClaim claim) {
-    return claim.kind().ordinal() + "/" + claim.owner().namespace() + "/" + claim.owner().name() + "/"
+  /**
+   * Cluster IPs before endpoints, then by owner and hostname: the records module's order as a
+   * string. The separator sorts below every character of a Kubernetes name, so that {@code web}
+   * comes before {@code web-2} as it does field by field.
+   */
+  static String rank(org.clusterdns.kube2sky.records.PtrClaim claim) {
+    return claim.kind().ordinal() + " " + claim.owner().namespace() + " " + claim.owner().name() + " "
         + claim.hostname();
   }
 

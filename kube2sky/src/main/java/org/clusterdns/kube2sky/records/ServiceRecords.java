@@ -192,14 +192,20 @@ public final class ServiceRecords {
    * Returns whether {@code key} is kube2sky's to write and delete: the schema version leaf, any key
    * under {@code /skydns/<D reversed>/svc/}, the legacy directories when legacy names are on, and
    * reverse leaves whose host is a Service name ({@code ...svc.D}). Other keys (the server's
-   * configuration, records written by hand) are never touched.
+   * configuration, records written by hand) are never touched. A legacy directory
+   * ({@code <svc>.<ns>.D}) shares the domain with hand-written records such as
+   * {@code db.hosts.D}, so a key there counts only when its value has the shape kube2sky writes.
    *
-   * @param value the key's value; null when it is not a valid record (then a reverse key is not
-   *     kube2sky's, which never writes invalid values)
+   * @param value the key's value; null when it is not a valid record (then a reverse or legacy
+   *     key is not kube2sky's, which never writes invalid values)
    */
   public boolean isManaged(String key, ServiceRecord value) {
-    if (key.equals(dnsVersionKey) || key.startsWith(servicesKey + "/") || owner(key).isPresent()) {
+    if (key.equals(dnsVersionKey) || key.startsWith(servicesKey + "/")) {
       return true;
+    }
+    if (owner(key).isPresent()) {
+      return value != null && value.priority() == PRIORITY && value.weight() == WEIGHT
+          && value.ttl() == config.ttl();
     }
     return key.startsWith(reverseKeys)
         && value != null

@@ -125,9 +125,12 @@ public final class Synchronizer implements AutoCloseable {
     queue.add(key, eventNanos);
   }
 
-  /** Returns whether a full reconcile has succeeded, so etcd holds every Service's records. */
+  /**
+   * Returns whether etcd holds every Service's records: a full reconcile has succeeded, and since
+   * then etcd has not lost its data and no full reconcile has failed.
+   */
   public boolean isReady() {
-    return ready;
+    return ready && !lossReported.get() && !fullFailing;
   }
 
   /** Returns how many Services wait to be reconciled, those waiting out a backoff included. */
@@ -275,8 +278,9 @@ public final class Synchronizer implements AutoCloseable {
     if (lossReported.compareAndSet(false, true)) {
       LOG.warn("etcd lost its data ({}); rewriting every record", sign);
       listener.etcdDataLost();
-      requestFull();
     }
+    // Every time: a second loss while the repair is being written must cause another repair.
+    requestFull();
   }
 
   private void requestFull() {

@@ -521,7 +521,7 @@ class ServiceRecordsTest {
       "/skydns/local/cluster/svc/default/web/1a2b, 10.0.0.1, true, true",
       "/skydns/local/cluster/svc/default, 10.0.0.1, true, true",
       "/skydns/local/cluster/dns-version, none, true, true",
-      "/skydns/local/cluster/default/web/1a2b, 10.0.0.1, false, true",
+      "/skydns/local/cluster/default/web/1a2b, 10.0.0.1, false, false",
       "/skydns/local/cluster/dns/ns/ns1, 10.0.0.53, false, false",
       "/skydns/local/cluster/hand-made, 10.0.0.1, false, false",
       "/skydns/arpa/in-addr/10/0/0/1, web.default.svc.cluster.local., true, true",
@@ -534,6 +534,18 @@ class ServiceRecordsTest {
     ServiceRecord value = host == null ? null : ServiceRecord.ofHost(host);
     assertThat(RECORDS.isManaged(key, value)).isEqualTo(managed);
     assertThat(LEGACY.isManaged(key, value)).isEqualTo(managedWithLegacy);
+  }
+
+  @Test
+  void aLegacyKeyIsManagedOnlyWithTheValueShapeKube2skyWrites() {
+    // The legacy directories share the domain with records registered by hand (db.hosts.D).
+    String key = "/skydns/local/cluster/hosts/db";
+    ServiceRecord written = LEGACY.forService(clusterIp("default", "web", List.of("10.0.0.1")), List.of())
+        .leaves().values().iterator().next();
+    assertThat(LEGACY.isManaged(key, written)).isTrue();
+    assertThat(LEGACY.isManaged(key, ServiceRecord.ofHost("10.0.0.7"))).isFalse();
+    assertThat(LEGACY.isManaged(key, null)).isFalse();
+    assertThat(RECORDS.isManaged(key, written)).isFalse();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -194,6 +194,19 @@ class SynchronizerTest {
   }
 
   @Test
+  void aFailingFullReconcileMakesItNotReadyUntilOneSucceeds() {
+    source.clusterIp(WEB, "10.0.0.1");
+    start(listener, Duration.ofMillis(200));
+    await().atMost(Duration.ofSeconds(5)).until(synchronizer::isReady);
+
+    store.down(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !synchronizer.isReady());
+
+    store.down(false);
+    await().atMost(Duration.ofSeconds(5)).until(synchronizer::isReady);
+  }
+
+  @Test
   void deletedDnsVersionIsNoticedByTheProbeAndRestored() {
     source.clusterIp(WEB, "10.0.0.1");
     startReady();
