@@ -117,6 +117,12 @@ public final class ServiceRecords {
       problems.add("the Service has no spec: nothing published");
       return DesiredRecords.nothing(problems);
     }
+    if (EtcdPath.isWildcardLabel(key.name()) || EtcdPath.isWildcardLabel(key.namespace())) {
+      // Published all the same, but SkyDNS reads a label "any" as a wildcard: say why answers differ.
+      problems.add("'any' is a wildcard label in SkyDNS: " + key.name() + "." + key.namespace()
+          + ".svc." + config.domain() + " answers with every Service it matches, and is NXDOMAIN"
+          + " when the server's wildcards are off");
+    }
     String directory = directoryKey(key);
     Map<String, ServiceRecord> leaves = new TreeMap<>();
     Set<PtrClaim> claims = new TreeSet<>();

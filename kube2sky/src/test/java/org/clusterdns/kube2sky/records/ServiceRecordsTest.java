@@ -537,6 +537,18 @@ class ServiceRecordsTest {
   }
 
   @Test
+  void aServiceOrNamespaceNamedAnyIsPublishedWithAProblemSayingWhyItsAnswersDiffer() {
+    DesiredRecords service = RECORDS.forService(clusterIp("default", "any", List.of("10.0.0.1")), List.of());
+    DesiredRecords namespace = RECORDS.forService(clusterIp("any", "web", List.of("10.0.0.2")), List.of());
+
+    assertThat(service.leaves()).isNotEmpty();
+    assertThat(service.problems()).singleElement().asString().contains("wildcard");
+    assertThat(namespace.problems()).singleElement().asString().contains("wildcard");
+    assertThat(RECORDS.forService(clusterIp("default", "anyway", List.of("10.0.0.3")), List.of()).problems())
+        .isEmpty();
+  }
+
+  @Test
   void aLegacyKeyIsManagedOnlyWithTheValueShapeKube2skyWrites() {
     // The legacy directories share the domain with records registered by hand (db.hosts.D).
     String key = "/skydns/local/cluster/hosts/db";
