@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.clusterdns.etcd.EtcdConfig;
+import org.clusterdns.process.flags.ConfigException;
 import org.clusterdns.process.flags.GoSyntax;
 import org.clusterdns.records.EtcdPath;
 import org.clusterdns.records.IpLiterals;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.clusterdns.process.flags.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.clusterdns.process.flags.ConfigException;
 import org.clusterdns.process.flags.GoSyntax;
 import org.clusterdns.records.EtcdPath;
 import org.clusterdns.records.IpLiterals;

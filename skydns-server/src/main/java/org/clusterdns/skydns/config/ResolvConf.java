@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.clusterdns.process.flags.ConfigException;
 import org.clusterdns.records.IpLiterals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.clusterdns.process.flags.ConfigException;
 import org.clusterdns.process.flags.GoSyntax;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
