@@ -4,9 +4,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +15,7 @@ import java.util.regex.Pattern;
 import org.clusterdns.etcd.EtcdConfig;
 import org.clusterdns.process.flags.ConfigException;
 import org.clusterdns.process.flags.GoSyntax;
+import org.clusterdns.process.flags.ReadableFiles;
 import org.clusterdns.records.EtcdPath;
 import org.clusterdns.records.IpLiterals;
 import org.slf4j.Logger;
@@ -103,7 +101,7 @@ public final class Kube2SkyConfigLoader {
         domain(in.source(Flag.DOMAIN), in.value(Flag.DOMAIN)),
         etcd(in),
         in.optional(Flag.KUBE_MASTER_URL).map(value -> masterUrl(in.source(Flag.KUBE_MASTER_URL), value)),
-        in.optional(Flag.KUBECFG_FILE).map(value -> readableFile(in.source(Flag.KUBECFG_FILE), value)),
+        in.optional(Flag.KUBECFG_FILE).map(value -> ReadableFiles.require(in.source(Flag.KUBECFG_FILE), value)),
         new InetSocketAddress(
             ipAddress(in.source(Flag.HEALTHZ_BIND_ADDRESS), in.value(Flag.HEALTHZ_BIND_ADDRESS)),
             port(in.source(Flag.HEALTHZ_PORT), in.value(Flag.HEALTHZ_PORT))),
@@ -121,9 +119,9 @@ public final class Kube2SkyConfigLoader {
     return new EtcdConfig(
         endpoints,
         pathPrefix(in.source(Flag.PATH_PREFIX), in.value(Flag.PATH_PREFIX)),
-        in.optional(Flag.CA_CERT).map(value -> readableFile(in.source(Flag.CA_CERT), value)),
-        in.optional(Flag.TLS_PEM).map(value -> readableFile(in.source(Flag.TLS_PEM), value)),
-        in.optional(Flag.TLS_KEY).map(value -> readableFile(in.source(Flag.TLS_KEY), value)),
+        in.optional(Flag.CA_CERT).map(value -> ReadableFiles.require(in.source(Flag.CA_CERT), value)),
+        in.optional(Flag.TLS_PEM).map(value -> ReadableFiles.require(in.source(Flag.TLS_PEM), value)),
+        in.optional(Flag.TLS_KEY).map(value -> ReadableFiles.require(in.source(Flag.TLS_KEY), value)),
         in.optional(Flag.USERNAME),
         in.optional(Flag.PASSWORD),
         positiveDuration(in.source(Flag.ETCD_REQUEST_TIMEOUT), in.value(Flag.ETCD_REQUEST_TIMEOUT)));
@@ -205,18 +203,6 @@ public final class Kube2SkyConfigLoader {
   }
 
   /** Reads the path of a file that must be readable now. */
-  private static Path readableFile(String source, String value) {
-    Path path;
-    try {
-      path = Path.of(value);
-    } catch (InvalidPathException e) {
-      throw ConfigException.invalid(source, value, "not a file path");
-    }
-    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-      throw ConfigException.invalid(source, value, "no readable file there");
-    }
-    return path;
-  }
 
   /** Reads a literal IP address; host names are refused, so nothing here depends on a resolver. */
   private static InetAddress ipAddress(String source, String value) {

@@ -4,8 +4,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.clusterdns.process.flags.ConfigException;
 import org.clusterdns.process.flags.GoSyntax;
+import org.clusterdns.process.flags.ReadableFiles;
 import org.clusterdns.records.EtcdPath;
 import org.clusterdns.records.IpLiterals;
 
@@ -177,16 +176,7 @@ final class Parsers {
     if (value.isEmpty()) {
       return Optional.empty();
     }
-    Path path;
-    try {
-      path = Path.of(value);
-    } catch (InvalidPathException e) {
-      throw ConfigException.invalid(source, value, "not a file path");
-    }
-    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-      throw ConfigException.invalid(source, value, "no readable file there");
-    }
-    return Optional.of(path);
+    return Optional.of(ReadableFiles.require(source, value));
   }
 
   /** Reads the hostmaster: an e-mail address or a name, with every {@code @} made a dot. */
