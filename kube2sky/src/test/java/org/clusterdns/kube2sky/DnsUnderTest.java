@@ -8,12 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.clusterdns.etcd.EtcdClients;
@@ -24,6 +23,7 @@ import org.clusterdns.skydns.config.ServerConfigLoader;
 import org.clusterdns.skydns.testing.Dig;
 import org.clusterdns.skydns.testing.DnsAssertions;
 import org.clusterdns.skydns.testing.DnsCase;
+import org.clusterdns.skydns.testing.TestNameserver;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -40,9 +40,10 @@ import org.xbill.DNS.Type;
  * kube2sky writes to a real etcd, and the checks the end-to-end tests make on its answers: with
  * dnsjava over UDP and TCP and, where it is installed, with {@code dig} over UDP and TCP.
  *
- * <p>Its only upstream nameserver is a UDP socket the test holds and never answers, so nothing
- * here depends on the machine's resolvers, and {@link #assertNothingForwarded()} can tell whether
- * a question left the cluster domain.
+ * <p>Its only upstream nameserver is a test nameserver that knows no names (NXDOMAIN for all), so
+ * nothing here depends on the machine's resolvers; reverse names without a record and ExternalName
+ * targets are asked there, and {@link #assertNoClusterNameForwarded()} tells whether a question for
+ * the cluster domain ever left the server.
  */
 final class DnsUnderTest implements AutoCloseable {
   /** The cluster domain. */
@@ -50,11 +51,11 @@ final class DnsUnderTest implements AutoCloseable {
   /** How long a change may take from the API server to a DNS answer. */
   static final Duration PROPAGATION = Duration.ofSeconds(5);
 
-  private final DatagramChannel upstream;
+  private final TestNameserver upstream;
   private final Client etcd;
   private final SkyDnsServer server;
 
-  private DnsUnderTest(DatagramChannel upstream, Client etcd, SkyDnsServer server) {
+  private DnsUnderTest(TestNameserver upstream, Client etcd, SkyDnsServer server) {
     this.upstream = upstream;
     this.etcd = etcd;
     this.server = server;
@@ -62,21 +63,15 @@ final class DnsUnderTest implements AutoCloseable {
 
   /** Starts a server on etcd at {@code etcdEndpoint}, prefix {@code skydns}, and waits for its first load. */
   static DnsUnderTest start(URI etcdEndpoint, Path scratch) throws IOException, InterruptedException {
-    DatagramChannel upstream = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-    upstream.configureBlocking(false);
+    TestNameserver upstream = TestNameserver.start();
     Path resolvConf = scratch.resolve("resolv.conf");
     Files.writeString(resolvConf, "nameserver 127.0.0.1\n", StandardCharsets.US_ASCII);
     ServerConfigLoader loader = new ServerConfigLoader(Map.of(), resolvConf);
     ServerConfigLoader.Result parsed = loader.parse("-machines", etcdEndpoint.toString(), "-domain", DOMAIN,
-        "-nameservers", "127.0.0.1:" + ((InetSocketAddress) upstream.getLocalAddress()).getPort(),
+        "-nameservers", upstream.hostPort(),
         "-health-addr", "127.0.0.1:0", "-round-robin=false");
     ServerConfig flags = loader.complete(((ServerConfigLoader.Start) parsed).bootstrap(), Optional.empty());
-    // -addr refuses port 0, which a test needs: replace the listener as SkyDnsServerIT does.
-    ServerConfig config = new ServerConfig(flags.answer(), flags.etcd(),
-        ListenConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), flags.nameservers(), flags.noRec(),
-        flags.ndots(), flags.readTimeout(), flags.nsRotate(), flags.stubZones(), flags.dnssecKey(),
-        flags.signatureCacheSize(), flags.responseCacheSize(), flags.responseCacheTtl(), flags.systemd(),
-        flags.verbose(), flags.metrics());
+    ServerConfig config = flags.withListen(ListenConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
     Client etcd = EtcdClients.create(config.etcd());
     SkyDnsServer server = SkyDnsServer.start(config, etcd);
     assertThat(server.awaitReady(Duration.ofSeconds(10))).as("skydns-server's first load from etcd").isTrue();
@@ -149,9 +144,17 @@ final class DnsUnderTest implements AutoCloseable {
             .as("PTR answer for %s", ip).isEmpty());
   }
 
-  /** Fails if a question was forwarded to the upstream nameserver. */
-  void assertNothingForwarded() throws IOException {
-    assertThat(upstream.receive(ByteBuffer.allocate(512))).as("a query forwarded upstream").isNull();
+  /** Returns the upstream nameserver, to give it records. */
+  TestNameserver upstream() {
+    return upstream;
+  }
+
+  /** Fails if a question for a name in the cluster domain was forwarded to the upstream nameserver. */
+  void assertNoClusterNameForwarded() {
+    assertThat(upstream.received())
+        .as("questions forwarded upstream")
+        .noneMatch(query -> query.getQuestion().getName().toString().toLowerCase(Locale.ROOT)
+            .endsWith("." + DOMAIN));
   }
 
   private void assertEverywhere(ReplyCheck check, String name, int type) {

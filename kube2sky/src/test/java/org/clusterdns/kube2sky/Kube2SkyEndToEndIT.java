@@ -90,7 +90,7 @@ class Kube2SkyEndToEndIT {
       kube2skyEtcd.close();
     }
     if (dns != null) {
-      dns.assertNothingForwarded();
+      dns.assertNoClusterNameForwarded();
       dns.close();
     }
   }
@@ -208,13 +208,17 @@ class Kube2SkyEndToEndIT {
   }
 
   @Test
-  void externalNameServiceAnswersACnameThatFollowsItsTarget() throws Exception {
+  void externalNameServiceAnswersACnameAndWhatItsTargetResolvesTo() throws Exception {
     String ext = "ext.shop.svc.cluster.local.";
     start();
 
     apply(client, externalName("shop", "ext", "www.example.com"));
     dns.awaitAnswer(DnsCase.of("CNAME of an ExternalName Service", ext, Type.CNAME)
         .answer(ext + " 30 IN CNAME www.example.com."));
+    // A target outside is asked of the nameservers and their answer appended, its TTL capped at rcache_ttl.
+    dns.upstream().add("www.example.com. 300 IN A 192.0.2.10");
+    dns.awaitAnswer(DnsCase.of("A of an ExternalName Service", ext, Type.A)
+        .answer(ext + " 30 IN CNAME www.example.com.", "www.example.com. 60 IN A 192.0.2.10"));
 
     // A target inside the cluster domain is chased without leaving the server.
     apply(client, clusterIp("shop", "web", 80, "10.96.0.40"));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,7 +17,15 @@ import org.clusterdns.skydns.metrics.BackendGauges;
 import org.clusterdns.skydns.metrics.HttpEndpoints;
 import org.clusterdns.skydns.metrics.MetricsResolver;
 import org.clusterdns.skydns.metrics.ServerMetrics;
+import org.clusterdns.records.EtcdPath;
+import org.clusterdns.skydns.resolve.Resolver;
 import org.clusterdns.skydns.resolve.ResolverChain;
+import org.clusterdns.skydns.resolve.forward.ExternalAliases;
+import org.clusterdns.skydns.resolve.forward.Forwarder;
+import org.clusterdns.skydns.resolve.forward.UpstreamExchanger;
+import org.clusterdns.skydns.resolve.forward.UpstreamGroup;
+import org.clusterdns.skydns.resolve.stub.StubResolver;
+import org.clusterdns.skydns.resolve.stub.StubZones;
 import org.clusterdns.skydns.resolve.authoritative.AuthoritativeResolver;
 import org.clusterdns.skydns.server.AnswerCacheSettings;
 import org.clusterdns.skydns.server.DnsServer;
@@ -25,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -34,14 +44,20 @@ import org.xbill.DNS.Type;
  * One running skydns-server: the etcd backend, the resolver chain, the DNS listeners and the
  * operations endpoints, started together and closed together.
  *
- * <p>The chain is, in order: metrics, authoritative. Forwarding, stub zones, the response cache
- * and DNSSEC join it in their own issues; until then a name outside the domain gets SERVFAIL.
+ * <p>The chain is, in order: metrics, stub zones (with {@code -stubzones}), external aliases,
+ * authoritative, forward. The stub zones and the nameservers share one upstream exchanger, so
+ * the cap on outstanding upstream questions holds for both.
  */
 public final class SkyDnsServer implements AutoCloseable {
   /** How many encoded replies the transport's answer cache keeps. */
   static final int ANSWER_CACHE_CAPACITY = 50_000;
   /** How long a stored reply is reused at most when the data does not change (lease TTLs, SOA serial). */
   static final Duration ANSWER_CACHE_MAX_AGE = Duration.ofSeconds(5);
+  /**
+   * How many read timeouts all upstream attempts for one question may take together: with the
+   * default 2 s, a client hears SERVFAIL after at most 4 s, before the usual 5 s client timeout.
+   */
+  static final int QUESTION_TIMEOUT_ATTEMPTS = 2;
 
   private static final Logger log = LoggerFactory.getLogger(SkyDnsServer.class);
 
@@ -72,13 +88,27 @@ public final class SkyDnsServer implements AutoCloseable {
       PrometheusRegistry registry = new PrometheusRegistry();
       ServerMetrics metrics = new ServerMetrics(registry, config.metrics().namespace(),
           config.metrics().subsystem(), gauges(backend), Clock.systemUTC());
-      MetricsResolver metricsStep = new MetricsResolver(metrics, config.answer().domain());
-      ResolverChain chain = new ResolverChain(List.of(
-          metricsStep,
-          // The resolver runs on event-loop threads: ThreadLocalRandom.current() must be called on
-          // each of them, not once here (a captured instance repeats one sequence per restart).
-          new AuthoritativeResolver(config.answer(), backend, System::currentTimeMillis,
-              () -> ThreadLocalRandom.current().nextLong())));
+      String domain = config.answer().domain();
+      Optional<StubZones> stubZones = config.stubZones()
+          ? Optional.of(new StubZones(backend, domain, new EtcdPath(config.etcd().pathPrefix()), config.readTimeout()))
+          : Optional.empty();
+      MetricsResolver metricsStep = new MetricsResolver(metrics, domain,
+          name -> stubZones.map(zones -> zones.match(name).isPresent()).orElse(false));
+      UpstreamExchanger exchanger = new UpstreamExchanger(config.forwardMaxOutstanding(), config.readTimeout(),
+          config.readTimeout().multipliedBy(QUESTION_TIMEOUT_ATTEMPTS), metricsStep);
+      Forwarder forwarder = new Forwarder(
+          new UpstreamGroup("nameservers", config.nameservers(), config.readTimeout(), config.nsRotate(), false),
+          exchanger, config.noRec(), config.ndots(), metricsStep);
+      List<Resolver> steps = new ArrayList<>();
+      steps.add(metricsStep);
+      stubZones.ifPresent(zones -> steps.add(new StubResolver(zones, exchanger, metricsStep)));
+      steps.add(new ExternalAliases(forwarder, Name.fromConstantString(domain), config.responseCacheTtl()));
+      // The resolver runs on event-loop threads: ThreadLocalRandom.current() must be called on
+      // each of them, not once here (a captured instance repeats one sequence per restart).
+      steps.add(new AuthoritativeResolver(config.answer(), backend, System::currentTimeMillis,
+          () -> ThreadLocalRandom.current().nextLong()));
+      steps.add(forwarder);
+      ResolverChain chain = new ResolverChain(steps);
       AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY,
           ANSWER_CACHE_MAX_AGE, backend::generation,
           reply -> isReusable(reply, config.answer().roundRobin()));

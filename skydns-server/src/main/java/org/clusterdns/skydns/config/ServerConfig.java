@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param ndots how many labels a name needs before it is forwarded (at least 1)
  * @param readTimeout the read timeout for upstream servers (positive)
  * @param nsRotate whether forwarded queries are spread over the nameservers
+ * @param forwardMaxOutstanding how many distinct questions may wait for upstream servers at once
  * @param stubZones whether stub zones under {@code stub.dns.<domain>} are served
  * @param dnssecKey the DNSSEC key base name ({@code <base>.key}, {@code <base>.private}), if signing
  * @param signatureCacheSize capacity of the signature cache (0 = off)
@@ -39,6 +40,7 @@ public record ServerConfig(
     int ndots,
     Duration readTimeout,
     boolean nsRotate,
+    int forwardMaxOutstanding,
     boolean stubZones,
     Optional<String> dnssecKey,
     int signatureCacheSize,
@@ -58,5 +60,12 @@ public record ServerConfig(
     Objects.requireNonNull(dnssecKey, "dnssecKey");
     Objects.requireNonNull(responseCacheTtl, "responseCacheTtl");
     Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** Returns this configuration listening on {@code other} instead (tests need port 0, which -addr refuses). */
+  public ServerConfig withListen(ListenConfig other) {
+    return new ServerConfig(answer, etcd, other, nameservers, noRec, ndots, readTimeout, nsRotate,
+        forwardMaxOutstanding, stubZones, dnssecKey, signatureCacheSize, responseCacheSize, responseCacheTtl,
+        systemd, verbose, metrics);
   }
 }

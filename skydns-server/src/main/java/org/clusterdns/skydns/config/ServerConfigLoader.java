@@ -143,6 +143,7 @@ public final class ServerConfigLoader {
         (int) (s.ndots <= 0 ? defaultNumber(Setting.NDOTS) : s.ndots),
         s.readTimeout.isZero() ? GoSyntax.parseDuration(Setting.RTIMEOUT.defaultValue()) : s.readTimeout,
         s.nsRotate,
+        (int) s.forwardMaxOutstanding,
         bootstrap.stubZones(),
         s.dnssec.isEmpty() ? Optional.empty() : Optional.of(s.dnssec),
         (int) Math.max(0, s.signatureCacheSize),
@@ -190,6 +191,7 @@ public final class ServerConfigLoader {
     s.readTimeout = Parsers.duration(in.source(Setting.RTIMEOUT), in.value(Setting.RTIMEOUT));
     s.roundRobin = in.bool(Setting.ROUND_ROBIN);
     s.nsRotate = in.bool(Setting.NS_ROTATE);
+    s.forwardMaxOutstanding = in.integer(Setting.FORWARD_MAX_OUTSTANDING, 1);
     s.systemd = in.bool(Setting.SYSTEMD);
     s.hostmaster = Parsers.hostmaster(in.source(Setting.HOSTMASTER), in.value(Setting.HOSTMASTER));
     s.signatureCacheSize = in.integer(Setting.SCACHE, Integer.MIN_VALUE);

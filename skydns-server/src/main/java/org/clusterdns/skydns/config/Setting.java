@@ -42,6 +42,8 @@ enum Setting {
       "Shuffle the address records of each answer."),
   NS_ROTATE("ns-rotate", null, "true", null, null, List.of("ns_rotate"),
       "Spread queries over the upstream servers instead of always asking the first."),
+  FORWARD_MAX_OUTSTANDING("forward-max-outstanding", null, "1000", null, "<n>", List.of(),
+      "Most distinct questions waiting for upstream servers at once (1 or more); beyond it, SERVFAIL at once."),
   STUBZONES("stubzones", null, "false", null, null, List.of(),
       "Forward the zones described under stub.dns.<domain> to their servers."),
   VERBOSE("verbose", null, "false", null, null, List.of(),

@@ -20,6 +20,7 @@ final class Settings implements Cloneable {
   Duration readTimeout;
   boolean roundRobin;
   boolean nsRotate;
+  long forwardMaxOutstanding;
   boolean systemd;
   String hostmaster;
   long signatureCacheSize;

@@ -23,7 +23,8 @@ import org.xbill.DNS.Rcode;
  * {@code dns_request_duration_seconds{system}}, {@code dns_response_size_bytes{system}},
  * {@code dns_error_count_total{system,cause}}, {@code dns_cachemiss_count_total{cache}}. Ours:
  * {@code dns_dropped_count_total{reason}}, {@code dns_rejected_count_total{rcode}},
- * {@code dns_tcp_refused_count_total}, {@code index_entries}, {@code etcd_revision},
+ * {@code dns_tcp_refused_count_total}, {@code forward_upstream_exchanges_total{upstream,result}},
+ * {@code forward_rejected_count_total{reason}}, {@code index_entries}, {@code etcd_revision},
  * {@code etcd_last_event_age_seconds} (absent until the first event), {@code etcd_connected} and
  * {@code etcd_malformed_values_total}.
  *
@@ -44,6 +45,8 @@ public final class ServerMetrics {
   private final Counter dropped;
   private final Counter rejected;
   private final Counter tcpRefused;
+  private final Counter upstreamExchanges;
+  private final Counter forwardRejected;
 
   /**
    * Creates the metrics in {@code registry}.
@@ -126,6 +129,19 @@ public final class ServerMetrics {
         .withoutExemplars()
         .register(registry);
 
+    upstreamExchanges = Counter.builder()
+        .name(prefix + "forward_upstream_exchanges")
+        .help("Exchanges with upstream servers (nameservers and stub zones), by server and result.")
+        .labelNames("upstream", "result")
+        .withoutExemplars()
+        .register(registry);
+    forwardRejected = Counter.builder()
+        .name(prefix + "forward_rejected_count")
+        .help("Questions not forwarded: cap on outstanding upstream queries reached (SERVFAIL), or loop marker present (REFUSED).")
+        .labelNames("reason")
+        .withoutExemplars()
+        .register(registry);
+
     GaugeWithCallback.builder()
         .name(prefix + "index_entries")
         .help("Services held in the in-memory index of the etcd records.")
@@ -187,6 +203,16 @@ public final class ServerMetrics {
   /** Counts one query the transport answered with {@code rcode} before any lookup. */
   public void rejected(int rcode) {
     rejected.labelValues(Rcode.string(rcode).toLowerCase(Locale.ROOT)).inc();
+  }
+
+  /** Counts one exchange with the upstream server {@code upstream} ({@code ip:port}) that ended with {@code result}. */
+  public void upstreamExchange(String upstream, String result) {
+    upstreamExchanges.labelValues(upstream, result).inc();
+  }
+
+  /** Counts one question not forwarded, for {@code reason} ({@code outstanding_cap} or {@code loop}). */
+  public void forwardRejected(String reason) {
+    forwardRejected.labelValues(reason).inc();
   }
 
   /** Counts one TCP connection refused at the connection cap. */

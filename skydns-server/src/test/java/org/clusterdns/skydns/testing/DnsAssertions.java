@@ -77,6 +77,11 @@ public final class DnsAssertions {
     return records;
   }
 
+  /** Asserts that section {@code section} of {@code reply} holds exactly the records of {@code lines}. */
+  public static void assertSection(Message reply, int section, List<String> lines) {
+    assertSection(reply, section, lines, reply.toString());
+  }
+
   private static void assertSection(Message reply, int section, List<String> lines, String context) {
     List<Record> expected = sorted(parse(lines));
     List<Record> actual = sorted(reply.getSection(section));

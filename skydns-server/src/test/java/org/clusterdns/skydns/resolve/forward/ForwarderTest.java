@@ -1,0 +1,395 @@
+package org.clusterdns.skydns.resolve.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.clusterdns.skydns.resolve.DnsRequest;
+import org.clusterdns.skydns.resolve.Resolver;
+import org.clusterdns.skydns.testing.DnsAssertions;
+import org.clusterdns.skydns.testing.DnsCase;
+import org.clusterdns.skydns.testing.TestNameserver;
+import org.clusterdns.skydns.testing.TestNameserver.Behaviour;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The forwarding step against real nameservers on loopback (spec 11.1, 11.3 and the issue's
+ * rules): relaying, refusing, failover, rotation, health, TCP after truncation, coalescing, the
+ * outstanding cap and the loop marker.
+ */
+class ForwarderTest {
+  private static final Duration READ_TIMEOUT = Duration.ofMillis(300);
+  private static final long WAIT_SECONDS = 10;
+  private static final String WWW = "www.example.org. 300 IN A 192.0.2.80";
+  private static final Resolver.Next UNREACHABLE = request -> {
+    throw new AssertionError("the forwarder is the last step and never calls next");
+  };
+
+  private final List<TestNameserver> servers = new ArrayList<>();
+  private final CountingEvents events = new CountingEvents();
+
+  @AfterEach
+  void stopServers() {
+    servers.forEach(TestNameserver::close);
+  }
+
+  @Test
+  void relaysTheUpstreamAnswerWithTheClientsIdQuestionAndFlags() throws Exception {
+    TestNameserver upstream = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, upstream);
+    Message query = DnsCase.of("", "WWW.Example.org.", Type.A).query();
+    query.getHeader().setID(4242);
+
+    Message reply = resolve(forwarder, query);
+
+    assertThat(reply.getHeader().getID()).isEqualTo(4242);
+    assertThat(reply.getQuestion().getName().toString()).isEqualTo("WWW.Example.org.");
+    assertThat(reply.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(reply.getHeader().getFlag(Flags.RA)).isTrue();
+    assertThat(reply.getHeader().getFlag(Flags.RD)).isTrue();
+    assertThat(reply.getHeader().getFlag(Flags.AA)).isFalse();
+    // The upstream compressed its answer's owner against the question, which was sent as the client spelled it.
+    DnsAssertions.assertSection(reply, Section.ANSWER, List.of("WWW.Example.org. 300 IN A 192.0.2.80"));
+    assertThat(reply.getOPT()).as("the upstream's OPT is not relayed").isNull();
+    assertThat(upstream.receivedFor("www.example.org.", Type.A)).isEqualTo(1);
+  }
+
+  @Test
+  void relaysNxdomainAsTheUpstreamSaidIt() throws Exception {
+    Forwarder forwarder = forwarder(false, 2, false, server(WWW));
+
+    Message reply = resolve(forwarder, DnsCase.of("", "missing.example.org.", Type.A).query());
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+  }
+
+  @Test
+  void sendsItsOwnQueryUpstreamWithTheClientsDnssecBitButNotItsOptions() throws Exception {
+    TestNameserver upstream = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, upstream);
+    Message query = DnsCase.of("", "www.example.org.", Type.A).query();
+    query.getHeader().setID(7);
+    query.addRecord(new OPTRecord(4096, 0, 0, ExtendedFlags.DO,
+        List.of(new ClientSubnetOption(24, java.net.InetAddress.getByName("198.51.100.0")))), Section.ADDITIONAL);
+
+    resolve(forwarder, query);
+
+    Message sent = upstream.received().get(0);
+    assertThat(sent.getOPT()).isNotNull();
+    assertThat(sent.getOPT().getPayloadSize()).isEqualTo(UpstreamExchanger.PAYLOAD_SIZE);
+    assertThat(sent.getOPT().getFlags() & ExtendedFlags.DO).isEqualTo(ExtendedFlags.DO);
+    assertThat(sent.getOPT().getOptions()).as("the client's subnet is not passed on").isEmpty();
+    assertThat(sent.getHeader().getFlag(Flags.RD)).isTrue();
+  }
+
+  @Test
+  void relaysAdOnlyToClientsThatAskedForDnssec() throws Exception {
+    TestNameserver upstream = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, upstream);
+    Message upstreamReply = DnsCase.of("", "www.example.org.", Type.A).query();
+    upstreamReply.getHeader().setFlag(Flags.AD);
+    DnsRequest plain = request(DnsCase.of("", "www.example.org.", Type.A).query());
+    Message withDo = DnsCase.of("", "www.example.org.", Type.A).query();
+    withDo.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+
+    assertThat(UpstreamReplies.relay(plain, upstreamReply).getHeader().getFlag(Flags.AD)).isFalse();
+    assertThat(UpstreamReplies.relay(request(withDo), upstreamReply).getHeader().getFlag(Flags.AD)).isTrue();
+  }
+
+  @Test
+  void noRecRefusesWithoutAskingAnyone() throws Exception {
+    TestNameserver upstream = server(WWW);
+    Forwarder forwarder = forwarder(true, 2, false, upstream);
+
+    Message reply = resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(reply.getHeader().getFlag(Flags.RA)).isFalse();
+    assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
+  void namesWithFewerLabelsThanNdotsFailWithoutAskingAnyone() throws Exception {
+    TestNameserver upstream = server("org. 300 IN A 192.0.2.1");
+    Forwarder forwarder = forwarder(false, 2, false, upstream);
+
+    Message reply = resolve(forwarder, DnsCase.of("", "org.", Type.A).query());
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(reply.getHeader().getFlag(Flags.RA)).isTrue();
+    assertThat(upstream.received()).isEmpty();
+    assertThat(resolve(forwarder(false, 1, false, upstream), DnsCase.of("", "org.", Type.A).query()).getRcode())
+        .as("with ndots 1").isEqualTo(Rcode.NOERROR);
+  }
+
+  @Test
+  void withoutNameserversEveryQuestionFails() throws Exception {
+    Forwarder forwarder = forwarder(false, 2, false);
+
+    assertThat(resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query()).getRcode())
+        .isEqualTo(Rcode.SERVFAIL);
+  }
+
+  @Test
+  void failsOverFromAServerThatNeverAnswers() throws Exception {
+    TestNameserver silent = server().behave(Behaviour.SILENT);
+    TestNameserver good = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, silent, good);
+
+    Message reply = resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(silent.received()).hasSize(1);
+    assertThat(events.results).contains(UpstreamResult.TIMEOUT, UpstreamResult.ANSWERED);
+  }
+
+  @Test
+  void failsOverFromASlowServer() throws Exception {
+    TestNameserver slow = server(WWW).behave(Behaviour.SLOW).delay(Duration.ofSeconds(5));
+    TestNameserver good = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, slow, good);
+
+    Message reply = resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(good.received()).hasSize(1);
+  }
+
+  @Test
+  void failsOverFromServfailAndRefused() throws Exception {
+    TestNameserver failing = server().behave(Behaviour.SERVFAIL);
+    TestNameserver refusing = server().behave(Behaviour.REFUSED);
+    TestNameserver good = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, failing, refusing, good);
+
+    Message reply = resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(events.results).containsExactly(UpstreamResult.SERVFAIL, UpstreamResult.REFUSED,
+        UpstreamResult.ANSWERED);
+  }
+
+  @Test
+  void answersServfailPromptlyWhenEveryServerFails() throws Exception {
+    TestNameserver silent = server().behave(Behaviour.SILENT);
+    TestNameserver alsoSilent = server().behave(Behaviour.SILENT);
+    TestNameserver failing = server().behave(Behaviour.SERVFAIL);
+    Forwarder forwarder = forwarder(false, 2, false, failing, silent, alsoSilent);
+
+    // resolve() waits at most WAIT_SECONDS; the question's own limit is two read timeouts.
+    Message reply = resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(reply.getHeader().getFlag(Flags.RA)).isTrue();
+    assertThat(failing.received()).hasSize(1);
+    assertThat(silent.received()).as("one attempt per server").hasSize(1);
+  }
+
+  @Test
+  void retriesOverTcpWhenTheUdpReplyIsTruncated() throws Exception {
+    TestNameserver truncating = server(WWW).behave(Behaviour.TRUNCATE);
+    Forwarder forwarder = forwarder(false, 2, false, truncating);
+
+    Message reply = resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(reply.getHeader().getFlag(Flags.TC)).isFalse();
+    DnsAssertions.assertSection(reply, Section.ANSWER, List.of(WWW));
+    assertThat(truncating.tcpQueries()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutRotationAlwaysAsksTheFirstServer() throws Exception {
+    TestNameserver first = server(WWW);
+    TestNameserver second = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, first, second);
+
+    for (int i = 0; i < 4; i++) {
+      resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+    }
+
+    assertThat(first.received()).hasSize(4);
+    assertThat(second.received()).isEmpty();
+  }
+
+  @Test
+  void withRotationSpreadsQuestionsOverTheServers() throws Exception {
+    TestNameserver first = server(WWW);
+    TestNameserver second = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, true, first, second);
+
+    for (int i = 0; i < 4; i++) {
+      resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+    }
+
+    assertThat(first.received()).hasSize(2);
+    assertThat(second.received()).hasSize(2);
+  }
+
+  @Test
+  void aServerThatKeepsFailingIsAskedLastUntilItAnswersAgain() throws Exception {
+    TestNameserver flaky = server(WWW).behave(Behaviour.SILENT);
+    TestNameserver good = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, flaky, good);
+
+    for (int i = 0; i < Upstream.FAILING_AFTER; i++) {
+      resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+    }
+    assertThat(flaky.received()).hasSize(Upstream.FAILING_AFTER);
+    resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+    assertThat(flaky.received()).as("not asked while the good server answers").hasSize(Upstream.FAILING_AFTER);
+
+    // Once the good server fails, the flaky one is asked, answers, and is first again.
+    flaky.behave(Behaviour.ANSWER);
+    good.behave(Behaviour.REFUSED);
+    resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+    good.behave(Behaviour.ANSWER);
+    int goodBefore = good.received().size();
+    resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+    assertThat(good.received()).as("the recovered server is asked first again").hasSize(goodBefore);
+  }
+
+  @Test
+  void identicalQuestionsInFlightAreSentOnce() throws Exception {
+    TestNameserver slow = server(WWW).behave(Behaviour.SLOW).delay(Duration.ofMillis(200));
+    Forwarder forwarder = forwarder(false, 2, false, slow);
+    List<CompletableFuture<Message>> replies = new ArrayList<>();
+
+    for (int i = 0; i < 20; i++) {
+      String spelling = i % 2 == 0 ? "www.example.org." : "WWW.EXAMPLE.ORG.";
+      replies.add(forwarder.resolve(request(DnsCase.of("", spelling, Type.A).query()), UNREACHABLE)
+          .toCompletableFuture());
+    }
+
+    for (CompletableFuture<Message> reply : replies) {
+      assertThat(reply.get(WAIT_SECONDS, TimeUnit.SECONDS).getRcode()).isEqualTo(Rcode.NOERROR);
+    }
+    assertThat(slow.received()).hasSize(1);
+    assertThat(replies.get(1).get().getQuestion().getName().toString()).isEqualTo("WWW.EXAMPLE.ORG.");
+  }
+
+  @Test
+  void questionsBeyondTheOutstandingCapFailAtOnce() throws Exception {
+    TestNameserver silent = server().behave(Behaviour.SILENT);
+    UpstreamExchanger exchanger = new UpstreamExchanger(2, Duration.ofSeconds(5), Duration.ofSeconds(5), events);
+    Forwarder forwarder = new Forwarder(group(false, silent), exchanger, false, 2, events);
+
+    CompletableFuture<Message> first = ask(forwarder, "a.example.org.");
+    CompletableFuture<Message> second = ask(forwarder, "b.example.org.");
+    CompletableFuture<Message> third = ask(forwarder, "c.example.org.");
+
+    assertThat(third).as("over the cap: answered without waiting").isCompleted();
+    assertThat(third.get().getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(events.capReached.get()).isEqualTo(1);
+    assertThat(first).isNotDone();
+    assertThat(second).isNotDone();
+    assertThat(exchanger.outstanding()).isEqualTo(2);
+  }
+
+  @Test
+  void theCapIsFreedWhenQuestionsEnd() throws Exception {
+    TestNameserver upstream = server(WWW);
+    UpstreamExchanger exchanger = new UpstreamExchanger(1, READ_TIMEOUT, READ_TIMEOUT, events);
+    Forwarder forwarder = new Forwarder(group(false, upstream), exchanger, false, 2, events);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query()).getRcode())
+          .isEqualTo(Rcode.NOERROR);
+    }
+    assertThat(exchanger.outstanding()).isZero();
+  }
+
+  @Test
+  void aQueryCarryingTheLoopMarkerIsRefusedAndNotForwarded() throws Exception {
+    TestNameserver upstream = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, upstream);
+    Message query = DnsCase.of("", "www.example.org.", Type.A).query();
+    query.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(LoopMarker.option())), Section.ADDITIONAL);
+
+    Message reply = resolve(forwarder, query);
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(upstream.received()).isEmpty();
+    assertThat(events.loops.get()).isEqualTo(1);
+  }
+
+  @Test
+  void lookupsOnTheServersOwnBehalfIgnoreNoRecButKeepNdots() throws Exception {
+    TestNameserver upstream = server(WWW);
+    Forwarder forwarder = forwarder(true, 2, false, upstream);
+
+    Message answer = forwarder.lookup(UpstreamQuestion.recursive(org.xbill.DNS.Name.fromString("www.example.org."),
+        Type.A, false)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(answer.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(forwarder.lookup(UpstreamQuestion.recursive(org.xbill.DNS.Name.fromString("org."), Type.A, false)))
+        .isCompletedExceptionally();
+  }
+
+  private TestNameserver server(String... records) {
+    TestNameserver server = TestNameserver.start(records);
+    servers.add(server);
+    return server;
+  }
+
+  private UpstreamGroup group(boolean rotate, TestNameserver... upstreams) {
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (TestNameserver upstream : upstreams) {
+      addresses.add(upstream.address());
+    }
+    return new UpstreamGroup("nameservers", addresses, READ_TIMEOUT, rotate, false);
+  }
+
+  private Forwarder forwarder(boolean noRec, int ndots, boolean rotate, TestNameserver... upstreams) {
+    UpstreamExchanger exchanger = new UpstreamExchanger(100, READ_TIMEOUT, READ_TIMEOUT.multipliedBy(2), events);
+    return new Forwarder(group(rotate, upstreams), exchanger, noRec, ndots, events);
+  }
+
+  private static CompletableFuture<Message> ask(Forwarder forwarder, String name) {
+    return forwarder.resolve(request(DnsCase.of("", name, Type.A).query()), UNREACHABLE).toCompletableFuture();
+  }
+
+  private static Message resolve(Resolver step, Message query) throws Exception {
+    return step.resolve(request(query), UNREACHABLE).toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  static DnsRequest request(Message query) {
+    return new DnsRequest(query, new InetSocketAddress("127.0.0.1", 53000), false, System.nanoTime());
+  }
+
+  /** Counts what the exchanger and the forwarder report. */
+  private static final class CountingEvents implements ForwardEvents {
+    final List<UpstreamResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final AtomicInteger capReached = new AtomicInteger();
+    final AtomicInteger loops = new AtomicInteger();
+
+    @Override
+    public void upstreamExchange(InetSocketAddress server, UpstreamResult result, long nanos) {
+      results.add(result);
+    }
+
+    @Override
+    public void outstandingCapReached() {
+      capReached.incrementAndGet();
+    }
+
+    @Override
+    public void loopRefused() {
+      loops.incrementAndGet();
+    }
+  }
+}
