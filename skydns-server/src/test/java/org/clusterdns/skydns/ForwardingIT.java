@@ -100,6 +100,26 @@ class ForwardingIT {
   }
 
   @Test
+  void aLargeForwardedAnswerFitsTheClientsSize() throws Exception {
+    List<String> many = new ArrayList<>();
+    for (int i = 1; i <= 60; i++) {
+      many.add("big.example.org. 300 IN A 198.51.100." + i);
+    }
+    upstream.add(many.toArray(String[]::new));
+    SkyDnsServer server = server("skydns", "-nameservers", upstream.hostPort());
+
+    // The upstream answers in about 1,000 bytes (within the 1232 asked for); a UDP client
+    // without EDNS gets what fits in 512 bytes with TC, and over TCP all of it.
+    SimpleResolver udp = resolver(server, false);
+    udp.setIgnoreTruncation(true);
+    Message truncated = udp.send(DnsCase.of("", "big.example.org.", Type.A).query());
+    assertThat(truncated.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(truncated.toWire().length).isLessThanOrEqualTo(512);
+    Message whole = resolver(server, true).send(DnsCase.of("", "big.example.org.", Type.A).query());
+    assertThat(whole.getSection(Section.ANSWER)).hasSize(60);
+  }
+
+  @Test
   void reverseNamesWithoutALocalRecordGoUpstream() throws Exception {
     SkyDnsServer server = server("skydns", "-nameservers", upstream.hostPort());
     put("/skydns/arpa/in-addr/10/0/0/1", "{\"host\":\"local.skydns.local\"}");

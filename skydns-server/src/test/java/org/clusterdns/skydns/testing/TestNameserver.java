@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -73,6 +74,7 @@ public final class TestNameserver implements AutoCloseable {
   private final List<Socket> connections = new CopyOnWriteArrayList<>();
   private volatile Behaviour behaviour = Behaviour.ANSWER;
   private volatile Duration delay = Duration.ofSeconds(10);
+  private volatile Function<Message, byte[]> rawReplies;
 
   private TestNameserver(DatagramSocket udp, ServerSocket tcp) {
     this.udp = udp;
@@ -125,6 +127,15 @@ public final class TestNameserver implements AutoCloseable {
   /** Sets how long a {@link Behaviour#SLOW} server waits before answering. */
   public TestNameserver delay(Duration delay) {
     this.delay = delay;
+    return this;
+  }
+
+  /**
+   * Answers every following query with the bytes {@code raw} makes of it, whatever they are:
+   * for replies a well-behaved server would never send. {@code null} goes back to normal replies.
+   */
+  public TestNameserver replyBytes(Function<Message, byte[]> raw) {
+    this.rawReplies = raw;
     return this;
   }
 
@@ -242,6 +253,11 @@ public final class TestNameserver implements AutoCloseable {
       return; // not DNS: a real server would drop it too
     }
     received.add(query);
+    Function<Message, byte[]> raw = rawReplies;
+    if (raw != null) {
+      send.accept(raw.apply(query));
+      return;
+    }
     Behaviour now = behaviour;
     switch (now) {
       case SILENT:
