@@ -117,8 +117,5 @@ public final class Main {
     if (config.dnssecKey().isPresent()) {
       log.warn("-dnssec is accepted but replies are not signed yet: DNSSEC is not implemented");
     }
-    if (config.responseCacheSize() > 0) {
-      log.warn("-rcache is accepted but the response cache for forwarded answers is not implemented yet");
-    }
   }
 }

@@ -14,12 +14,15 @@ import org.clusterdns.skydns.backend.BackendStatus;
 import org.clusterdns.skydns.backend.EtcdBackend;
 import org.clusterdns.skydns.config.ServerConfig;
 import org.clusterdns.skydns.metrics.BackendGauges;
+import org.clusterdns.skydns.metrics.CacheKind;
 import org.clusterdns.skydns.metrics.HttpEndpoints;
 import org.clusterdns.skydns.metrics.MetricsResolver;
 import org.clusterdns.skydns.metrics.ServerMetrics;
 import org.clusterdns.records.EtcdPath;
 import org.clusterdns.skydns.resolve.Resolver;
 import org.clusterdns.skydns.resolve.ResolverChain;
+import org.clusterdns.skydns.resolve.cache.ResponseCache;
+import org.clusterdns.skydns.resolve.cache.ResponseCacheConfig;
 import org.clusterdns.skydns.resolve.forward.ExternalAliases;
 import org.clusterdns.skydns.resolve.forward.Forwarder;
 import org.clusterdns.skydns.resolve.forward.UpstreamExchanger;
@@ -28,6 +31,7 @@ import org.clusterdns.skydns.resolve.stub.StubResolver;
 import org.clusterdns.skydns.resolve.stub.StubZones;
 import org.clusterdns.skydns.resolve.authoritative.AuthoritativeResolver;
 import org.clusterdns.skydns.server.AnswerCacheSettings;
+import org.clusterdns.skydns.server.AnswerReuse;
 import org.clusterdns.skydns.server.DnsServer;
 import org.clusterdns.skydns.server.QueryProcessor;
 import org.slf4j.Logger;
@@ -44,8 +48,8 @@ import org.xbill.DNS.Type;
  * One running skydns-server: the etcd backend, the resolver chain, the DNS listeners and the
  * operations endpoints, started together and closed together.
  *
- * <p>The chain is, in order: metrics, stub zones (with {@code -stubzones}), external aliases,
- * authoritative, forward. The stub zones and the nameservers share one upstream exchanger, so
+ * <p>The chain is, in order: metrics, the response cache (with {@code -rcache}), stub zones (with
+ * {@code -stubzones}), external aliases, authoritative, forward. The stub zones and the nameservers share one upstream exchanger, so
  * the cap on outstanding upstream questions holds for both.
  */
 public final class SkyDnsServer implements AutoCloseable {
@@ -101,6 +105,11 @@ public final class SkyDnsServer implements AutoCloseable {
           exchanger, config.noRec(), config.ndots(), metricsStep);
       List<Resolver> steps = new ArrayList<>();
       steps.add(metricsStep);
+      if (config.responseCacheSize() > 0) {
+        steps.add(new ResponseCache(new ResponseCacheConfig(config.responseCacheSize(), config.responseCacheTtl(),
+            domain, config.answer().roundRobin()), backend::generation, System::nanoTime,
+            () -> ThreadLocalRandom.current().nextLong(), () -> metrics.cacheMiss(CacheKind.RESPONSE)));
+      }
       stubZones.ifPresent(zones -> steps.add(new StubResolver(zones, exchanger, metricsStep)));
       steps.add(new ExternalAliases(forwarder, Name.fromConstantString(domain), config.responseCacheTtl()));
       // The resolver runs on event-loop threads: ThreadLocalRandom.current() must be called on
@@ -109,9 +118,8 @@ public final class SkyDnsServer implements AutoCloseable {
           () -> ThreadLocalRandom.current().nextLong()));
       steps.add(forwarder);
       ResolverChain chain = new ResolverChain(steps);
-      AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY,
-          ANSWER_CACHE_MAX_AGE, backend::generation,
-          reply -> isReusable(reply, config.answer().roundRobin()));
+      AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY, backend::generation,
+          reply -> reuse(reply, Name.fromConstantString(domain), config));
       dns = new DnsServer(config.listen(), new QueryProcessor(chain, metricsStep, answerCache));
       dns.start();
       http = HttpEndpoints.start(config.metrics(), registry, backend::isSynced);
@@ -127,24 +135,47 @@ public final class SkyDnsServer implements AutoCloseable {
   }
 
   /**
-   * Returns whether a complete reply may be reused for later identical questions: authoritative
-   * answers and denials, except address answers whose order round robin varies per query.
+   * Returns how long the transport may reuse a complete reply: an authoritative answer for the
+   * domain until the data changes (at most {@link #ANSWER_CACHE_MAX_AGE}); with the response
+   * cache on, a forwarded answer as long as the response cache keeps it, TTLs counting down; except
+   * address answers whose order round robin varies per query.
    */
-  static boolean isReusable(Message reply, boolean roundRobin) {
+  static AnswerReuse reuse(Message reply, Name domain, ServerConfig config) {
+    if (isReusable(reply, domain, config.answer().roundRobin())) {
+      return AnswerReuse.untilDataChanges(ANSWER_CACHE_MAX_AGE);
+    }
+    Record question = reply.getQuestion();
+    if (config.responseCacheSize() == 0 || question == null
+        || ResponseCache.mayComeFromIndex(question.getName(), domain)
+        || (config.answer().roundRobin() && addresses(reply) > 1)) {
+      return AnswerReuse.NEVER;
+    }
+    return AnswerReuse.countingDown(ResponseCache.lifetime(reply, config.responseCacheTtl()));
+  }
+
+  /**
+   * Returns whether a complete reply may be reused by the transport for later identical
+   * questions: authoritative answers and denials for names in the domain, except address answers
+   * whose order round robin varies per query. Forwarded replies are left to the response cache,
+   * which counts their TTLs down; an upstream that sets AA does not make them ours.
+   */
+  static boolean isReusable(Message reply, Name domain, boolean roundRobin) {
     int rcode = reply.getRcode();
-    if (!reply.getHeader().getFlag(Flags.AA) || (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN)) {
+    if (!reply.getHeader().getFlag(Flags.AA) || (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN)
+        || reply.getQuestion() == null || !reply.getQuestion().getName().subdomain(domain)) {
       return false;
     }
-    if (!roundRobin) {
-      return true;
-    }
+    return !roundRobin || addresses(reply) <= 1;
+  }
+
+  private static int addresses(Message reply) {
     int addresses = 0;
     for (Record record : reply.getSection(Section.ANSWER)) {
       if (record.getType() == Type.A || record.getType() == Type.AAAA) {
         addresses++;
       }
     }
-    return addresses <= 1;
+    return addresses;
   }
 
   private static BackendGauges gauges(EtcdBackend backend) {

@@ -120,6 +120,20 @@ class ForwardingIT {
   }
 
   @Test
+  void theResponseCacheAnswersRepeatedForwardedQuestions() throws Exception {
+    SkyDnsServer server = server("skydns", "-nameservers", upstream.hostPort(), "-rcache", "100");
+
+    for (int i = 0; i < 3; i++) {
+      Message reply = resolver(server, i == 1).send(DnsCase.of("", i == 2 ? "WWW.example.ORG." : "www.example.org.",
+          Type.A).query());
+      assertThat(reply.getSection(Section.ANSWER)).hasSize(1);
+    }
+
+    assertThat(upstream.receivedFor("www.example.org.", Type.A)).as("asked upstream once").isEqualTo(1);
+    assertThat(metric(server, "skydns_skydns_dns_cachemiss_count_total{cache=\"response\"}")).isEqualTo(1);
+  }
+
+  @Test
   void reverseNamesWithoutALocalRecordGoUpstream() throws Exception {
     SkyDnsServer server = server("skydns", "-nameservers", upstream.hostPort());
     put("/skydns/arpa/in-addr/10/0/0/1", "{\"host\":\"local.skydns.local\"}");

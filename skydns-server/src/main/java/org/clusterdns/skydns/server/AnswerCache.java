@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import org.clusterdns.skydns.resolve.DnsRequest;
 import org.xbill.DNS.Message;
 
@@ -21,10 +21,12 @@ import org.xbill.DNS.Message;
  * it fits the client's limit (the one {@code DnsRequest.maxReplySize} gives), so truncation always
  * goes through the full path.
  *
- * <p>Every entry remembers the backend generation it was made at and is ignored once the data
- * changed; it also expires after {@code maxAgeNanos}, which bounds how stale a lease-derived TTL
- * or the hourly SOA serial can get. What may be stored is the caller's decision
- * ({@code cacheable}), typically authoritative replies whose order round robin does not vary.
+ * <p>How long a reply may be reused is the caller's decision ({@link AnswerReuse}), per reply:
+ * answers made from the data remember the backend generation they were made at and are ignored
+ * once the data changed, and expire after a short maximum age, which bounds how stale a
+ * lease-derived TTL or the hourly SOA serial can get; answers from elsewhere (the response cache's
+ * forwarded answers) live out their lifetime with their TTLs counting down, and are reused only for
+ * queries with the same RD, CD and AD bits, which upstream servers may answer differently.
  *
  * @implNote Thread-safe and lock-free on lookups. When full, the whole cache is dropped: cheap,
  *     rare, and refilled by the next queries. Memory is bounded by capacity times the largest UDP
@@ -35,30 +37,33 @@ final class AnswerCache {
   private static final int OPT_TYPE = 41;
   private static final int OPT_RR_FIXED = 11;
 
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  /** The query header bits an answer from elsewhere must have been made for: RD, AD and CD. */
+  private static final int RD = 0x0100;
+  private static final int AD_CD = 0x0030;
+  private static final int ANY_FLAGS = -1;
+
   private final int capacity;
-  private final long maxAgeNanos;
   private final LongSupplier generation;
   private final LongSupplier nanoClock;
-  private final Predicate<Message> cacheable;
+  private final Function<Message, AnswerReuse> reuse;
   private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
 
   /**
    * Creates a cache of at most {@code capacity} replies.
    *
-   * @param generation the backend's data generation; a change invalidates every entry
+   * @param generation the backend's data generation; a change ends the answers made from the data
    * @param nanoClock a monotonic clock in nanoseconds
-   * @param cacheable whether a complete (untruncated) reply may be stored
+   * @param reuse how long a complete (untruncated) reply may be reused
    */
-  AnswerCache(int capacity, long maxAgeNanos, LongSupplier generation, LongSupplier nanoClock,
-      Predicate<Message> cacheable) {
-    if (capacity < 1 || maxAgeNanos < 1) {
-      throw new IllegalArgumentException("capacity and maximum age must be positive");
+  AnswerCache(int capacity, LongSupplier generation, LongSupplier nanoClock, Function<Message, AnswerReuse> reuse) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive");
     }
     this.capacity = capacity;
-    this.maxAgeNanos = maxAgeNanos;
     this.generation = Objects.requireNonNull(generation, "generation");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-    this.cacheable = Objects.requireNonNull(cacheable, "cacheable");
+    this.reuse = Objects.requireNonNull(reuse, "reuse");
   }
 
   /**
@@ -74,15 +79,19 @@ final class AnswerCache {
     if (entry == null) {
       return null;
     }
-    if (entry.generation != generation.getAsLong() || nanoClock.getAsLong() - entry.createdNanos > maxAgeNanos) {
+    long age = nanoClock.getAsLong() - entry.createdNanos;
+    if (age > entry.lifetimeNanos || (entry.generation != NO_GENERATION && entry.generation != generation.getAsLong())) {
       entries.remove(question.key(query), entry);
       return null;
     }
     int limit = tcp ? DnsRequest.TCP_MAX_SIZE : question.udpLimit;
-    if (entry.reply.length > limit) {
+    if (entry.reply.length > limit || (entry.queryFlags != ANY_FLAGS && entry.queryFlags != queryFlags(query))) {
       return null;
     }
     byte[] reply = entry.reply.clone();
+    if (entry.ttlOffsets != null) {
+      countDown(reply, entry.ttlOffsets, age / NANOS_PER_SECOND);
+    }
     reply[0] = query[0];
     reply[1] = query[1];
     reply[2] = (byte) ((reply[2] & ~0x01) | (query[2] & 0x01)); // RD
@@ -93,7 +102,7 @@ final class AnswerCache {
 
   /**
    * Stores {@code reply} (the encoded, untruncated answer to {@code query}) when the query is a
-   * simple one, {@code message} is cacheable and the reply is at most
+   * simple one, {@code message} may be reused (the caller's {@link AnswerReuse}) and the reply is at most
    * {@value DnsRequest#MAX_UDP_SIZE} bytes. Larger replies only ever go over TCP, where they are
    * rare; leaving them out bounds the cache's memory to capacity times that size.
    */
@@ -102,13 +111,46 @@ final class AnswerCache {
       return;
     }
     Question question = Question.parse(query);
-    if (question == null || !cacheable.test(message)) {
+    if (question == null) {
       return;
+    }
+    AnswerReuse how = reuse.apply(message);
+    if (!how.reusable()) {
+      return;
+    }
+    int[] ttlOffsets = null;
+    if (how.countsDown()) {
+      ttlOffsets = ReplyWire.ttlOffsets(reply);
+      if (ttlOffsets == null) {
+        return;
+      }
     }
     if (entries.size() >= capacity) {
       entries.clear();
     }
-    entries.put(question.key(query), new Entry(reply.clone(), dataGeneration, nanoClock.getAsLong()));
+    entries.put(question.key(query), new Entry(reply.clone(), how.endsWithDataChange() ? dataGeneration : NO_GENERATION,
+        nanoClock.getAsLong(), how.lifetimeNanos(), how.countsDown() ? queryFlags(query) : ANY_FLAGS, ttlOffsets));
+  }
+
+  /** Returns the RD, AD and CD bits of a query's header. */
+  private static int queryFlags(byte[] query) {
+    return (((query[2] & 0xFF) << 8) | (query[3] & 0xFF)) & (RD | AD_CD);
+  }
+
+  /** Lowers each TTL at {@code offsets} by {@code seconds}, never below 0. */
+  private static void countDown(byte[] reply, int[] offsets, long seconds) {
+    if (seconds <= 0) {
+      return;
+    }
+    for (int offset : offsets) {
+      long ttl = ((reply[offset] & 0xFFL) << 24) | ((reply[offset + 1] & 0xFF) << 16)
+          | ((reply[offset + 2] & 0xFF) << 8) | (reply[offset + 3] & 0xFF);
+      long lowered = Math.max(0, ttl - seconds);
+      reply[offset] = (byte) (lowered >>> 24);
+      reply[offset + 1] = (byte) (lowered >>> 16);
+      reply[offset + 2] = (byte) (lowered >>> 8);
+      reply[offset + 3] = (byte) lowered;
+    }
   }
 
   /** Returns the backend generation now, to be passed to {@link #store} for a query resolved after it. */
@@ -121,7 +163,18 @@ final class AnswerCache {
     return entries.size();
   }
 
-  private record Entry(byte[] reply, long generation, long createdNanos) {}
+  /** Marks an entry that no data change ends. */
+  private static final long NO_GENERATION = Long.MIN_VALUE;
+
+  /**
+   * One stored reply.
+   *
+   * @param generation the data generation it was made at, or {@link #NO_GENERATION}
+   * @param queryFlags the RD, AD and CD bits of the query it answered, or {@link #ANY_FLAGS}
+   * @param ttlOffsets where its TTLs are, when they count down; otherwise {@code null}
+   */
+  private record Entry(byte[] reply, long generation, long createdNanos, long lifetimeNanos, int queryFlags,
+      int[] ttlOffsets) {}
 
   /** The facts about a simple query that the cache needs, read straight from the wire. */
   private static final class Question {

@@ -1,34 +1,30 @@
 package org.clusterdns.skydns.server;
 
-import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 import org.xbill.DNS.Message;
 
 /**
- * How the transport's answer cache is set up: its size, how long an entry may be reused, the data
- * generation that invalidates it, and which replies may be stored.
+ * How the transport's answer cache is set up: its size, the data generation that ends answers
+ * made from the data, and how long each complete reply may be reused.
  *
  * @param capacity the most replies kept
- * @param maxAge how long a stored reply may be reused at most, even if the data did not change
  * @param generation the backend's data generation ({@code Backend::generation})
- * @param cacheable which complete replies may be reused for other clients
+ * @param reuse how long a complete reply may be reused for other clients
  */
-public record AnswerCacheSettings(
-    int capacity, Duration maxAge, LongSupplier generation, Predicate<Message> cacheable) {
+public record AnswerCacheSettings(int capacity, LongSupplier generation, Function<Message, AnswerReuse> reuse) {
 
   /** Checks the arguments. */
   public AnswerCacheSettings {
-    Objects.requireNonNull(maxAge, "maxAge");
     Objects.requireNonNull(generation, "generation");
-    Objects.requireNonNull(cacheable, "cacheable");
-    if (capacity < 1 || maxAge.isNegative() || maxAge.isZero()) {
-      throw new IllegalArgumentException("answer cache capacity and maximum age must be positive");
+    Objects.requireNonNull(reuse, "reuse");
+    if (capacity < 1) {
+      throw new IllegalArgumentException("answer cache capacity must be positive");
     }
   }
 
   AnswerCache create() {
-    return new AnswerCache(capacity, maxAge.toNanos(), generation, System::nanoTime, cacheable);
+    return new AnswerCache(capacity, generation, System::nanoTime, reuse);
   }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.clusterdns.skydns.resolve.DnsRequest;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
@@ -23,12 +24,13 @@ import org.xbill.DNS.Type;
 
 class AnswerCacheTest {
   private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 53000);
+  private static final AnswerReuse FOREVER = new AnswerReuse(Long.MAX_VALUE, true, false);
 
   private final AtomicInteger resolved = new AtomicInteger();
   private final AtomicLong generation = new AtomicLong(1);
   private final AtomicInteger answerCount = new AtomicInteger(1);
   private final RecordingEvents events = new RecordingEvents();
-  private boolean cacheable = true;
+  private AnswerReuse reuse = AnswerReuse.untilDataChanges(Duration.ofMinutes(1));
 
   private final QueryProcessor processor = new QueryProcessor(
       request -> {
@@ -36,7 +38,7 @@ class AnswerCacheTest {
         return CompletableFuture.completedFuture(addressReply(request, answerCount.get()));
       },
       events,
-      new AnswerCacheSettings(100, Duration.ofMinutes(1), generation::get, reply -> cacheable));
+      new AnswerCacheSettings(100, generation::get, reply -> reuse));
 
   private Message ask(Message query, boolean tcp) {
     byte[] reply = processor.process(query.toWire(), CLIENT, tcp).toCompletableFuture().join();
@@ -122,7 +124,7 @@ class AnswerCacheTest {
     assertThat(resolved).hasValue(2);
     assertThat(events.cachedBytes).isEmpty();
 
-    AnswerCache cache = new AnswerCache(10, Long.MAX_VALUE, () -> 1, System::nanoTime, reply -> true);
+    AnswerCache cache = new AnswerCache(10, () -> 1, System::nanoTime, reply -> FOREVER);
     byte[] query = query("web.skydns.local", Type.A).toWire();
     cache.store(query, new Message(), new byte[1233], 1);
     assertThat(cache.size()).isZero();
@@ -141,7 +143,7 @@ class AnswerCacheTest {
 
   @Test
   void repliesTheCallerRefusesAreNotStored() {
-    cacheable = false;
+    reuse = AnswerReuse.NEVER;
     ask(query("web.skydns.local", Type.A), false);
     ask(query("web.skydns.local", Type.A), false);
     assertThat(resolved).hasValue(2);
@@ -159,7 +161,7 @@ class AnswerCacheTest {
   @Test
   void entriesExpireAfterTheirMaximumAge() {
     AtomicLong now = new AtomicLong();
-    AnswerCache cache = new AnswerCache(10, 1_000, () -> 1, now::get, reply -> true);
+    AnswerCache cache = new AnswerCache(10, () -> 1, now::get, reply -> new AnswerReuse(1_000, true, false));
     byte[] query = query("web.skydns.local", Type.A).toWire();
     Message reply = new Message(4242);
     reply.getHeader().setRcode(Rcode.NOERROR);
@@ -171,12 +173,49 @@ class AnswerCacheTest {
 
   @Test
   void aFullCacheStartsOver() {
-    AnswerCache cache = new AnswerCache(2, Long.MAX_VALUE, () -> 1, System::nanoTime, reply -> true);
+    AnswerCache cache = new AnswerCache(2, () -> 1, System::nanoTime, reply -> FOREVER);
     Message reply = new Message();
     for (String host : new String[] {"a", "b", "c"}) {
       byte[] query = query(host + ".skydns.local", Type.A).toWire();
       cache.store(query, reply, query, 1);
     }
     assertThat(cache.size()).isEqualTo(1);
+  }
+
+  @Test
+  void forwardedAnswersCountTheirTtlsDownAndOutliveDataChanges() {
+    AtomicLong now = new AtomicLong();
+    AnswerCache cache = new AnswerCache(10, generation::get, now::get,
+        reply -> AnswerReuse.countingDown(Duration.ofSeconds(60)));
+    byte[] query = query("www.example.org", Type.A).toWire();
+    Message reply = addressReply(new DnsRequest(query("www.example.org", Type.A), CLIENT, false, 0), 2);
+    cache.store(query, reply, reply.toWire(), generation.get());
+
+    now.set(Duration.ofMillis(2_500).toNanos());
+    generation.incrementAndGet();
+    Message hit = parse(cache.lookup(query, false));
+
+    assertThat(hit.getSection(Section.ANSWER)).extracting(org.xbill.DNS.Record::getTTL)
+        .as("stored with 30, 2 whole seconds later").containsOnly(28L);
+    now.set(Duration.ofSeconds(61).toNanos());
+    assertThat(cache.lookup(query, false)).as("after its lifetime").isNull();
+  }
+
+  @Test
+  void forwardedAnswersAreReusedOnlyForTheSameRdAdAndCdBits() {
+    AnswerCache cache = new AnswerCache(10, generation::get, System::nanoTime,
+        reply -> AnswerReuse.countingDown(Duration.ofSeconds(60)));
+    Message asked = query("www.example.org", Type.A);
+    Message reply = addressReply(new DnsRequest(asked, CLIENT, false, 0), 1);
+    cache.store(asked.toWire(), reply, reply.toWire(), generation.get());
+
+    Message noRecursion = query("www.example.org", Type.A);
+    noRecursion.getHeader().unsetFlag(Flags.RD);
+    Message checkingDisabled = query("www.example.org", Type.A);
+    checkingDisabled.getHeader().setFlag(Flags.CD);
+
+    assertThat(cache.lookup(asked.toWire(), false)).isNotNull();
+    assertThat(cache.lookup(noRecursion.toWire(), false)).isNull();
+    assertThat(cache.lookup(checkingDisabled.toWire(), false)).isNull();
   }
 }

@@ -1,5 +1,6 @@
 package org.clusterdns.skydns.resolve.cache;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -164,7 +165,7 @@ public final class ResponseCache implements Resolver {
       if (cached == null) {
         return;
       }
-      boolean fromIndex = request.qname().subdomain(domain) || request.qname().subdomain(ARPA);
+      boolean fromIndex = mayComeFromIndex(request.qname(), domain);
       insert(new Entry(key, cached, nanoClock.getAsLong(), lifetimeNanos, fromIndex, generationBefore));
     } catch (RuntimeException e) {
       // dnsjava can hold records it cannot encode; the transport will fail on them too.
@@ -189,7 +190,28 @@ public final class ResponseCache implements Resolver {
    * description).
    */
   private long lifetimeNanos(DnsRequest request, Message reply) {
-    if (reply.getHeader().getFlag(Flags.TC) || !answersQuestion(request, reply)) {
+    return answersQuestion(request, reply) ? lifetimeNanos(reply, maxLifetimeNanos) : 0;
+  }
+
+  /**
+   * Returns how long this cache would keep {@code reply} (a complete reply to the question it
+   * holds), at most {@code limit}; zero when it would not keep it. The transport uses the same
+   * rule for the encoded copies it keeps of forwarded answers.
+   */
+  public static Duration lifetime(Message reply, Duration limit) {
+    return Duration.ofNanos(lifetimeNanos(reply, limit.toNanos()));
+  }
+
+  /**
+   * Returns whether answers for {@code name} may be made from the index (the served domain and
+   * reverse names), and so must end when the data changes.
+   */
+  public static boolean mayComeFromIndex(Name name, Name domain) {
+    return name.subdomain(domain) || name.subdomain(ARPA);
+  }
+
+  private static long lifetimeNanos(Message reply, long maxLifetimeNanos) {
+    if (reply.getHeader().getFlag(Flags.TC)) {
       return 0;
     }
     Outcome outcome = Outcome.of(reply);
