@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fabric8 mock API server in CRUD mode on a free loopback port, with a client for it.
+ * The fabric8 mock API server in CRUD mode on a free loopback port, with a client for it (the
+ * class of kube2sky's tests, which publish no test-jar).
  *
  * <p>Why not {@code @EnableKubernetesMockClient}: when a client closes a watch, the mock server's
  * watch listener waits for its own executor on the Vert.x event loop, which that executor may need
