@@ -29,22 +29,27 @@ record Addon(List<HasMetadata> objects) {
     return new Addon(List.copyOf(objects));
   }
 
+  /** Returns the pods' service account. */
   ServiceAccount serviceAccount() {
     return one(ServiceAccount.class);
   }
 
+  /** Returns kube2sky's cluster role. */
   ClusterRole clusterRole() {
     return one(ClusterRole.class);
   }
 
+  /** Returns the binding of that role to the service account. */
   ClusterRoleBinding clusterRoleBinding() {
     return one(ClusterRoleBinding.class);
   }
 
+  /** Returns the kube-dns ReplicationController. */
   ReplicationController replicationController() {
     return one(ReplicationController.class);
   }
 
+  /** Returns the kube-dns Service. */
   Service service() {
     return one(Service.class);
   }

@@ -59,7 +59,8 @@ record Dockerfile(List<String> directives, List<Stage> stages) {
     }
   }
 
-  static Dockerfile parse(List<String> lines) {
+  /** Reads a Dockerfile given as its lines. */
+  private static Dockerfile parse(List<String> lines) {
     List<String> directives = new ArrayList<>();
     List<Stage> stages = new ArrayList<>();
     boolean header = true;
