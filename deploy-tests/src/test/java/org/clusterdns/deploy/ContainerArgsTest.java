@@ -31,11 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerArgsTest {
   private static final URI ETCD = URI.create("http://127.0.0.1:2379");
 
-  private final Addon addon = DeployScript.dryRun(Map.of(), "--dns-domain", "k8s.example.org");
+  // Rendered once: the tests only read it.
+  private static final Addon ADDON = DeployScript.dryRun(Map.of(), "--dns-domain", "k8s.example.org");
 
   @Test
   void kube2skyPublishesTheDomainIntoThePodsEtcdAndServesHealthToTheKubelet() {
-    Kube2SkyConfig config = kube2sky(addon.container("kube2sky"));
+    Kube2SkyConfig config = kube2sky(ADDON.container("kube2sky"));
 
     assertThat(config.domain()).isEqualTo("k8s.example.org.");
     assertThat(config.etcd().endpoints()).containsExactly(ETCD);
@@ -43,13 +44,13 @@ class ContainerArgsTest {
     assertThat(config.kubecfgFile()).as("in-cluster service account").isEmpty();
     assertThat(config.healthzAddress().getAddress().isAnyLocalAddress()).as("the kubelet probes the pod IP").isTrue();
     assertThat(config.healthzAddress().getPort())
-        .isEqualTo(addon.container("kube2sky").getReadinessProbe().getHttpGet().getPort().getIntVal())
-        .isEqualTo(addon.container("kube2sky").getLivenessProbe().getHttpGet().getPort().getIntVal());
+        .isEqualTo(ADDON.container("kube2sky").getReadinessProbe().getHttpGet().getPort().getIntVal())
+        .isEqualTo(ADDON.container("kube2sky").getLivenessProbe().getHttpGet().getPort().getIntVal());
   }
 
   @Test
   void skydnsServesTheDomainOnPort53FromThePodsEtcd(@TempDir Path scratch) throws IOException {
-    ServerConfig config = skydns(addon.container("skydns"), scratch);
+    ServerConfig config = skydns(ADDON.container("skydns"), scratch);
 
     assertThat(config.answer().domain()).isEqualTo("k8s.example.org.");
     assertThat(config.listen().address()).isEqualTo(new InetSocketAddress("0.0.0.0", 53));
@@ -57,14 +58,14 @@ class ContainerArgsTest {
     InetSocketAddress health = config.metrics().healthAddress().orElseThrow();
     assertThat(health.getAddress().isAnyLocalAddress()).as("the kubelet probes the pod IP").isTrue();
     assertThat(health.getPort())
-        .isEqualTo(addon.container("skydns").getReadinessProbe().getHttpGet().getPort().getIntVal())
-        .isEqualTo(addon.container("skydns").getLivenessProbe().getHttpGet().getPort().getIntVal());
+        .isEqualTo(ADDON.container("skydns").getReadinessProbe().getHttpGet().getPort().getIntVal())
+        .isEqualTo(ADDON.container("skydns").getLivenessProbe().getHttpGet().getPort().getIntVal());
   }
 
   @Test
   void bothSidesAgreeOnDomainAndEtcdPrefix(@TempDir Path scratch) throws IOException {
-    Kube2SkyConfig writer = kube2sky(addon.container("kube2sky"));
-    ServerConfig reader = skydns(addon.container("skydns"), scratch);
+    Kube2SkyConfig writer = kube2sky(ADDON.container("kube2sky"));
+    ServerConfig reader = skydns(ADDON.container("skydns"), scratch);
 
     assertThat(reader.answer().domain()).isEqualTo(writer.domain());
     assertThat(reader.etcd().pathPrefix()).isEqualTo(writer.etcd().pathPrefix());
@@ -73,13 +74,13 @@ class ContainerArgsTest {
 
   @Test
   void theHealthPortsInOnePodDiffer(@TempDir Path scratch) throws IOException {
-    assertThat(kube2sky(addon.container("kube2sky")).healthzAddress().getPort())
-        .isNotEqualTo(skydns(addon.container("skydns"), scratch).metrics().healthAddress().orElseThrow().getPort());
+    assertThat(kube2sky(ADDON.container("kube2sky")).healthzAddress().getPort())
+        .isNotEqualTo(skydns(ADDON.container("skydns"), scratch).metrics().healthAddress().orElseThrow().getPort());
   }
 
   @Test
   void etcdListensOnLoopbackOnlyWhereTheOthersLook() {
-    Map<String, String> flags = addon.container("etcd").getArgs().stream()
+    Map<String, String> flags = ADDON.container("etcd").getArgs().stream()
         .collect(Collectors.toMap(arg -> arg.substring(0, arg.indexOf('=')), arg -> arg.substring(arg.indexOf('=') + 1)));
 
     assertThat(flags.get("--listen-client-urls")).isEqualTo(ETCD.toString());
@@ -87,12 +88,12 @@ class ContainerArgsTest {
     assertThat(URI.create(flags.get("--listen-peer-urls")).getHost()).isEqualTo("127.0.0.1");
     assertThat(flags.get("--initial-cluster")).isEqualTo(flags.get("--name") + "=" + flags.get("--listen-peer-urls"));
     assertThat(flags).doesNotContainKey("--listen-metrics-urls");
-    assertThat(addon.container("etcd").getCommand()).containsExactly("/usr/local/bin/etcd");
+    assertThat(ADDON.container("etcd").getCommand()).containsExactly("/usr/local/bin/etcd");
   }
 
   @Test
   void aMisspeltFlagWouldFail() {
-    List<String> args = addon.container("kube2sky").getArgs().stream()
+    List<String> args = ADDON.container("kube2sky").getArgs().stream()
         .map(arg -> arg.replace("--etcd-server=", "--etcd-servers="))
         .toList();
 

@@ -34,7 +34,8 @@ class DockerfileTest {
   private static final Pattern BUILD_COMMENT = Pattern.compile("docker build -f (\\S+) -t (\\S+) \\.");
   private static final String JAVA = "/opt/java/openjdk/bin/java"; // $JAVA_HOME/bin/java in eclipse-temurin
 
-  private final Addon addon = DeployScript.dryRun(Map.of());
+  // Rendered once: the tests only read it.
+  private static final Addon ADDON = DeployScript.dryRun(Map.of());
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"Dockerfile.kube2sky, kube2sky, kube2sky.jar", "Dockerfile.skydns, skydns-server, skydns-server.jar"})
@@ -60,7 +61,7 @@ class DockerfileTest {
 
     assertThat(runtime.image()).isEqualTo("eclipse-temurin:17-jre-noble");
     assertThat(runtime.name()).isEmpty();
-    PodSecurityContext pod = addon.pod().getSecurityContext();
+    PodSecurityContext pod = ADDON.pod().getSecurityContext();
     assertThat(runtime.last("USER").arguments()).isEqualTo(pod.getRunAsUser() + ":" + pod.getRunAsGroup());
     List<String> keywords = runtime.instructions().stream().map(Instruction::keyword).toList();
     assertThat(keywords.lastIndexOf("USER")).as("USER after every RUN").isGreaterThan(keywords.lastIndexOf("RUN"));
@@ -113,7 +114,7 @@ class DockerfileTest {
         .contains("setcap cap_net_bind_service=+ep \"$JAVA_HOME/bin/java\"")
         .contains("echo \"$JAVA_HOME/lib\" > /etc/ld.so.conf.d/java.conf", "ldconfig")
         .contains("rm -rf /var/lib/apt/lists/*"));
-    assertThat(addon.container("skydns").getSecurityContext().getCapabilities().getAdd())
+    assertThat(ADDON.container("skydns").getSecurityContext().getCapabilities().getAdd())
         .containsExactly("NET_BIND_SERVICE");
     assertThat(Dockerfile.read(Repository.root().resolve("Dockerfile.kube2sky")).runtime().all("RUN"))
         .as("kube2sky binds no low port").isEmpty();
@@ -126,7 +127,7 @@ class DockerfileTest {
 
     assertThat(command.find()).as("the build command in the header comment").isTrue();
     assertThat(command.group(1)).isEqualTo(file);
-    assertThat(command.group(2)).isEqualTo(addon.container(container).getImage());
+    assertThat(command.group(2)).isEqualTo(ADDON.container(container).getImage());
   }
 
   @Test

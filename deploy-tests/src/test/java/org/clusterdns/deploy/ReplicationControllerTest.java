@@ -29,59 +29,60 @@ class ReplicationControllerTest {
   private static final List<String> CONTAINERS = List.of("etcd", "kube2sky", "skydns");
   private static final long NON_ROOT = 65532;
 
-  private final Addon addon = DeployScript.dryRun(Map.of());
-  private final ReplicationController rc = addon.replicationController();
-  private final PodSpec pod = addon.pod();
+  // Rendered once: the tests only read it.
+  private static final Addon ADDON = DeployScript.dryRun(Map.of());
+  private static final ReplicationController RC = ADDON.replicationController();
+  private static final PodSpec POD = ADDON.pod();
 
   @Test
   void livesInKubeSystemWithTheAddonLabels() {
-    assertThat(rc.getApiVersion()).isEqualTo("v1");
-    assertThat(rc.getMetadata().getName()).isEqualTo("kube-dns");
-    assertThat(rc.getMetadata().getNamespace()).isEqualTo("kube-system");
-    assertThat(rc.getMetadata().getLabels()).isEqualTo(LABELS);
-    assertThat(rc.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(LABELS);
+    assertThat(RC.getApiVersion()).isEqualTo("v1");
+    assertThat(RC.getMetadata().getName()).isEqualTo("kube-dns");
+    assertThat(RC.getMetadata().getNamespace()).isEqualTo("kube-system");
+    assertThat(RC.getMetadata().getLabels()).isEqualTo(LABELS);
+    assertThat(RC.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(LABELS);
   }
 
   @Test
   void selectsExactlyItsOwnPods() {
-    assertThat(rc.getSpec().getSelector()).isEqualTo(Map.of("k8s-app", "kube-dns"));
-    assertThat(rc.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(rc.getSpec().getSelector());
+    assertThat(RC.getSpec().getSelector()).isEqualTo(Map.of("k8s-app", "kube-dns"));
+    assertThat(RC.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(RC.getSpec().getSelector());
   }
 
   @Test
   void runsTheReplicasAsked() {
-    assertThat(rc.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(RC.getSpec().getReplicas()).isEqualTo(2);
     assertThat(DeployScript.dryRun(Map.of(), "--dns-replicas", "7").replicationController().getSpec().getReplicas())
         .isEqualTo(7);
   }
 
   @Test
   void usesTheNodesResolverAndItsOwnServiceAccount() {
-    assertThat(pod.getDnsPolicy()).isEqualTo("Default");
-    assertThat(pod.getServiceAccountName()).isEqualTo(addon.serviceAccount().getMetadata().getName());
-    assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
-    assertThat(pod.getHostNetwork()).isNull();
+    assertThat(POD.getDnsPolicy()).isEqualTo("Default");
+    assertThat(POD.getServiceAccountName()).isEqualTo(ADDON.serviceAccount().getMetadata().getName());
+    assertThat(POD.getPriorityClassName()).isEqualTo("system-cluster-critical");
+    assertThat(POD.getHostNetwork()).isNull();
   }
 
   @Test
   void runsEtcdKube2skyAndSkydns() {
-    assertThat(pod.getContainers()).extracting(Container::getName).containsExactlyElementsOf(CONTAINERS);
-    assertThat(pod.getInitContainers()).isEmpty();
+    assertThat(POD.getContainers()).extracting(Container::getName).containsExactlyElementsOf(CONTAINERS);
+    assertThat(POD.getInitContainers()).isEmpty();
   }
 
   @Test
   void pinsEveryImage() {
-    assertThat(addon.container("etcd").getImage()).matches("gcr\\.io/etcd-development/etcd:v3\\.\\d+\\.\\d+");
-    assertThat(addon.container("kube2sky").getImage()).isEqualTo("localhost/clusterdns/kube2sky:" + Repository.imageTag());
-    assertThat(addon.container("skydns").getImage())
+    assertThat(ADDON.container("etcd").getImage()).matches("gcr\\.io/etcd-development/etcd:v3\\.\\d+\\.\\d+");
+    assertThat(ADDON.container("kube2sky").getImage()).isEqualTo("localhost/clusterdns/kube2sky:" + Repository.imageTag());
+    assertThat(ADDON.container("skydns").getImage())
         .isEqualTo("localhost/clusterdns/skydns-server:" + Repository.imageTag());
-    assertThat(pod.getContainers()).allSatisfy(container ->
+    assertThat(POD.getContainers()).allSatisfy(container ->
         assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent"));
   }
 
   @Test
   void runsThePodAsNonRoot() {
-    PodSecurityContext security = pod.getSecurityContext();
+    PodSecurityContext security = POD.getSecurityContext();
     assertThat(security.getRunAsNonRoot()).isTrue();
     assertThat(security.getRunAsUser()).isEqualTo(NON_ROOT);
     assertThat(security.getRunAsGroup()).isEqualTo(NON_ROOT);
@@ -92,7 +93,7 @@ class ReplicationControllerTest {
   @ParameterizedTest
   @ValueSource(strings = {"etcd", "kube2sky", "skydns"})
   void locksEachContainerDown(String name) {
-    SecurityContext security = addon.container(name).getSecurityContext();
+    SecurityContext security = ADDON.container(name).getSecurityContext();
     assertThat(security.getAllowPrivilegeEscalation()).isFalse();
     assertThat(security.getReadOnlyRootFilesystem()).isTrue();
     assertThat(security.getPrivileged()).isNull();
@@ -105,8 +106,8 @@ class ReplicationControllerTest {
   @ParameterizedTest
   @ValueSource(strings = {"etcd", "kube2sky", "skydns"})
   void requestsMemoryAndCpuAndLimitsMemory(String name) {
-    Map<String, Quantity> requests = addon.container(name).getResources().getRequests();
-    Map<String, Quantity> limits = addon.container(name).getResources().getLimits();
+    Map<String, Quantity> requests = ADDON.container(name).getResources().getRequests();
+    Map<String, Quantity> limits = ADDON.container(name).getResources().getLimits();
     assertThat(requests).containsOnlyKeys("cpu", "memory");
     assertThat(limits).as("no CPU limit: throttling adds latency").containsOnlyKeys("memory");
     assertThat(bytes(limits.get("memory"))).isGreaterThanOrEqualTo(bytes(requests.get("memory")));
@@ -118,28 +119,28 @@ class ReplicationControllerTest {
     assertThat(bytes(limit("skydns"))).isEqualTo(256L << 20).isGreaterThan(183_000_000L);
     assertThat(bytes(limit("kube2sky"))).isEqualTo(512L << 20).isGreaterThan(261_000_000L);
     assertThat(bytes(limit("etcd"))).isEqualTo(256L << 20).isGreaterThan(56_000_000L);
-    assertThat(addon.container("etcd").getEnv()).singleElement()
+    assertThat(ADDON.container("etcd").getEnv()).singleElement()
         .satisfies(env -> assertThat(env.getName() + "=" + env.getValue()).isEqualTo("GOMEMLIMIT=200MiB"));
   }
 
   @Test
   void servesDnsOnPort53OverUdpAndTcp() {
-    assertThat(addon.container("skydns").getPorts())
+    assertThat(ADDON.container("skydns").getPorts())
         .extracting(ContainerPort::getName, ContainerPort::getContainerPort, ContainerPort::getProtocol)
         .containsExactly(
             tuple("dns", 53, "UDP"),
             tuple("dns-tcp", 53, "TCP"),
             tuple("skydns-http", 8081, "TCP"));
-    assertThat(addon.container("kube2sky").getPorts())
+    assertThat(ADDON.container("kube2sky").getPorts())
         .extracting(ContainerPort::getName, ContainerPort::getContainerPort, ContainerPort::getProtocol)
         .containsExactly(tuple("kube2sky-http", 8082, "TCP"));
-    assertThat(addon.container("etcd").getPorts()).as("etcd is reachable from inside the pod only").isEmpty();
+    assertThat(ADDON.container("etcd").getPorts()).as("etcd is reachable from inside the pod only").isEmpty();
   }
 
   @Test
   void probesLivenessOnHealthzAndReadinessOnReadyz() {
     for (String name : List.of("kube2sky", "skydns")) {
-      Container container = addon.container(name);
+      Container container = ADDON.container(name);
       int port = container.getPorts().stream().filter(p -> p.getName().endsWith("-http")).findFirst().orElseThrow()
           .getContainerPort();
       assertHttpProbe(container.getLivenessProbe(), "/healthz", port);
@@ -152,15 +153,15 @@ class ReplicationControllerTest {
   void keepsAPodOutOfServiceUntilKube2skyHasSynced() {
     // Readiness of the pod = every container ready: kube2sky's /readyz holds it back until its
     // first full sync, and two failures in a row (5 s apart) take it out, not a sub-second repair.
-    Probe readiness = addon.container("kube2sky").getReadinessProbe();
+    Probe readiness = ADDON.container("kube2sky").getReadinessProbe();
     assertThat(readiness.getPeriodSeconds()).isEqualTo(5);
     assertThat(readiness.getFailureThreshold()).isEqualTo(2);
-    assertThat(addon.container("skydns").getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(ADDON.container("skydns").getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
   }
 
   @Test
   void checksEtcdFromInsideThePod() {
-    Container etcd = addon.container("etcd");
+    Container etcd = ADDON.container("etcd");
     assertThat(etcd.getReadinessProbe()).isNull();
     assertThat(etcd.getLivenessProbe().getExec().getCommand()).containsExactly(
         "/usr/local/bin/etcdctl", "--endpoints=http://127.0.0.1:2379", "--command-timeout=3s", "endpoint", "health");
@@ -172,14 +173,14 @@ class ReplicationControllerTest {
     assertThat(mounts("etcd")).containsExactly("etcd-data=/var/lib/etcd");
     assertThat(mounts("kube2sky")).containsExactly("kube2sky-tmp=/tmp");
     assertThat(mounts("skydns")).containsExactly("skydns-tmp=/tmp");
-    assertThat(pod.getVolumes()).extracting(Volume::getName)
+    assertThat(POD.getVolumes()).extracting(Volume::getName)
         .containsExactlyInAnyOrder("etcd-data", "kube2sky-tmp", "skydns-tmp");
-    assertThat(pod.getVolumes()).allSatisfy(volume -> {
+    assertThat(POD.getVolumes()).allSatisfy(volume -> {
       assertThat(volume.getEmptyDir()).as(volume.getName()).isNotNull();
       assertThat(volume.getEmptyDir().getMedium()).as("disk, not memory counted against the limits").isNull();
       assertThat(volume.getEmptyDir().getSizeLimit()).isNotNull();
     });
-    assertThat(addon.container("etcd").getArgs()).contains("--data-dir=/var/lib/etcd/data");
+    assertThat(ADDON.container("etcd").getArgs()).contains("--data-dir=/var/lib/etcd/data");
   }
 
   private static void assertHttpProbe(Probe probe, String path, int port) {
@@ -190,13 +191,13 @@ class ReplicationControllerTest {
   }
 
   private List<String> mounts(String container) {
-    return addon.container(container).getVolumeMounts().stream()
+    return ADDON.container(container).getVolumeMounts().stream()
         .map(mount -> mount.getName() + "=" + mount.getMountPath())
         .toList();
   }
 
   private Quantity limit(String container) {
-    return addon.container(container).getResources().getLimits().get("memory");
+    return ADDON.container(container).getResources().getLimits().get("memory");
   }
 
   private static long bytes(Quantity quantity) {

@@ -20,39 +20,40 @@ import org.junit.jupiter.api.Test;
  * and RBAC that let kube2sky read Services and EndpointSlices and nothing else.
  */
 class ServiceAndRbacTest {
-  private final Addon addon = DeployScript.dryRun(Map.of());
-  private final Service service = addon.service();
+  // Rendered once: the tests only read it.
+  private static final Addon ADDON = DeployScript.dryRun(Map.of());
+  private static final Service SERVICE = ADDON.service();
 
   @Test
   void theServiceIsKubeDnsInKubeSystem() {
-    assertThat(service.getApiVersion()).isEqualTo("v1");
-    assertThat(service.getMetadata().getName()).isEqualTo("kube-dns");
-    assertThat(service.getMetadata().getNamespace()).isEqualTo("kube-system");
-    assertThat(service.getMetadata().getLabels())
+    assertThat(SERVICE.getApiVersion()).isEqualTo("v1");
+    assertThat(SERVICE.getMetadata().getName()).isEqualTo("kube-dns");
+    assertThat(SERVICE.getMetadata().getNamespace()).isEqualTo("kube-system");
+    assertThat(SERVICE.getMetadata().getLabels())
         .isEqualTo(Map.of("k8s-app", "kube-dns", "kubernetes.io/cluster-service", "true"));
   }
 
   @Test
   void theServiceHasTheFixedClusterIp() {
-    assertThat(service.getSpec().getClusterIP()).isEqualTo("10.0.0.10");
-    assertThat(service.getSpec().getType()).as("ClusterIP, the default").isNull();
+    assertThat(SERVICE.getSpec().getClusterIP()).isEqualTo("10.0.0.10");
+    assertThat(SERVICE.getSpec().getType()).as("ClusterIP, the default").isNull();
     assertThat(DeployScript.dryRun(Map.of(), "--dns-server-ip", "10.43.0.10").service().getSpec().getClusterIP())
         .isEqualTo("10.43.0.10");
   }
 
   @Test
   void theServiceOffersDnsOverUdpAndTcpOnPort53() {
-    assertThat(service.getSpec().getPorts())
+    assertThat(SERVICE.getSpec().getPorts())
         .extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getProtocol)
         .containsExactly(tuple("dns", 53, "UDP"), tuple("dns-tcp", 53, "TCP"));
   }
 
   @Test
   void theServiceReachesSkydnsInThePods() {
-    ServiceSpec spec = service.getSpec();
-    assertThat(addon.replicationController().getSpec().getTemplate().getMetadata().getLabels())
+    ServiceSpec spec = SERVICE.getSpec();
+    assertThat(ADDON.replicationController().getSpec().getTemplate().getMetadata().getLabels())
         .containsAllEntriesOf(spec.getSelector());
-    List<ContainerPort> skydnsPorts = addon.container("skydns").getPorts();
+    List<ContainerPort> skydnsPorts = ADDON.container("skydns").getPorts();
     for (ServicePort port : spec.getPorts()) {
       assertThat(skydnsPorts).as(port.getName()).anySatisfy(containerPort -> {
         assertThat(containerPort.getContainerPort()).isEqualTo(port.getTargetPort().getIntVal());
@@ -63,13 +64,13 @@ class ServiceAndRbacTest {
 
   @Test
   void theServiceAccountIsThePods() {
-    assertThat(addon.serviceAccount().getMetadata().getNamespace()).isEqualTo("kube-system");
-    assertThat(addon.serviceAccount().getMetadata().getName()).isEqualTo(addon.pod().getServiceAccountName());
+    assertThat(ADDON.serviceAccount().getMetadata().getNamespace()).isEqualTo("kube-system");
+    assertThat(ADDON.serviceAccount().getMetadata().getName()).isEqualTo(ADDON.pod().getServiceAccountName());
   }
 
   @Test
   void kube2skyMayOnlyGetListAndWatchServicesAndEndpointSlices() {
-    ClusterRole role = addon.clusterRole();
+    ClusterRole role = ADDON.clusterRole();
 
     assertThat(role.getAggregationRule()).isNull();
     assertThat(role.getRules())
@@ -83,13 +84,13 @@ class ServiceAndRbacTest {
 
   @Test
   void theBindingGivesThatRoleToThePodsServiceAccountOnly() {
-    ClusterRoleBinding binding = addon.clusterRoleBinding();
+    ClusterRoleBinding binding = ADDON.clusterRoleBinding();
 
     assertThat(binding.getRoleRef().getApiGroup()).isEqualTo("rbac.authorization.k8s.io");
     assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
-    assertThat(binding.getRoleRef().getName()).isEqualTo(addon.clusterRole().getMetadata().getName());
+    assertThat(binding.getRoleRef().getName()).isEqualTo(ADDON.clusterRole().getMetadata().getName());
     assertThat(binding.getSubjects())
         .extracting(Subject::getKind, Subject::getName, Subject::getNamespace)
-        .containsExactly(tuple("ServiceAccount", addon.serviceAccount().getMetadata().getName(), "kube-system"));
+        .containsExactly(tuple("ServiceAccount", ADDON.serviceAccount().getMetadata().getName(), "kube-system"));
   }
 }
