@@ -125,6 +125,14 @@ public final class SkyDnsServer implements AutoCloseable {
       http = HttpEndpoints.start(config.metrics(), registry, backend::isSynced);
       log.info("serving {} on {} (udp) and {} (tcp), records from {} under /{}", config.answer().domain(),
           dns.udpAddress(), dns.tcpAddress(), config.etcd().endpoints(), config.etcd().pathPrefix());
+      if (config.noRec()) {
+        log.info("not forwarding names outside {} (no_rec): they are refused", domain);
+      } else if (config.nameservers().isEmpty()) {
+        log.warn("no nameservers (none configured, none in resolv.conf): names outside {} get SERVFAIL", domain);
+      } else {
+        log.info("forwarding names outside {} to {}{}, read timeout {}", domain, config.nameservers(),
+            config.nsRotate() ? " in rotation" : " in order", config.readTimeout());
+      }
       return new SkyDnsServer(backend, dns, http);
     } catch (IOException | InterruptedException | RuntimeException e) {
       closeQuietly(http);
