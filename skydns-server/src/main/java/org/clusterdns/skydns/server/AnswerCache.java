@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Function;
 import org.clusterdns.skydns.resolve.DnsRequest;
+import org.clusterdns.skydns.wire.MessageWire;
 import org.xbill.DNS.Message;
 
 /**
@@ -90,7 +91,7 @@ final class AnswerCache {
     }
     byte[] reply = entry.reply.clone();
     if (entry.ttlOffsets != null) {
-      countDown(reply, entry.ttlOffsets, age / NANOS_PER_SECOND);
+      MessageWire.lowerTtls(reply, entry.ttlOffsets, age / NANOS_PER_SECOND);
     }
     reply[0] = query[0];
     reply[1] = query[1];
@@ -120,7 +121,7 @@ final class AnswerCache {
     }
     int[] ttlOffsets = null;
     if (how.countsDown()) {
-      ttlOffsets = ReplyWire.ttlOffsets(reply);
+      ttlOffsets = MessageWire.ttlOffsets(reply);
       if (ttlOffsets == null) {
         return;
       }
@@ -137,21 +138,6 @@ final class AnswerCache {
     return (((query[2] & 0xFF) << 8) | (query[3] & 0xFF)) & (RD | AD_CD);
   }
 
-  /** Lowers each TTL at {@code offsets} by {@code seconds}, never below 0. */
-  private static void countDown(byte[] reply, int[] offsets, long seconds) {
-    if (seconds <= 0) {
-      return;
-    }
-    for (int offset : offsets) {
-      long ttl = ((reply[offset] & 0xFFL) << 24) | ((reply[offset + 1] & 0xFF) << 16)
-          | ((reply[offset + 2] & 0xFF) << 8) | (reply[offset + 3] & 0xFF);
-      long lowered = Math.max(0, ttl - seconds);
-      reply[offset] = (byte) (lowered >>> 24);
-      reply[offset + 1] = (byte) (lowered >>> 16);
-      reply[offset + 2] = (byte) (lowered >>> 8);
-      reply[offset + 3] = (byte) lowered;
-    }
-  }
 
   /** Returns the backend generation now, to be passed to {@link #store} for a query resolved after it. */
   long generation() {

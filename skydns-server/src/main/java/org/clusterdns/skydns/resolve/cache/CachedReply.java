@@ -1,6 +1,7 @@
 package org.clusterdns.skydns.resolve.cache;
 
 import java.io.IOException;
+import org.clusterdns.skydns.wire.MessageWire;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -85,13 +86,7 @@ final class CachedReply {
     bytes[3] = (byte) ((bytes[3] & ~CD) | (header.getFlag(Flags.CD) ? CD : 0));
     // The question name comes first in a message, so it is never compressed.
     System.arraycopy(name, 0, bytes, HEADER, name.length);
-    for (int offset : ttlOffsets) {
-      long ttl = Math.max(0, readU32(bytes, offset) - elapsedSeconds);
-      bytes[offset] = (byte) (ttl >>> 24);
-      bytes[offset + 1] = (byte) (ttl >>> 16);
-      bytes[offset + 2] = (byte) (ttl >>> 8);
-      bytes[offset + 3] = (byte) ttl;
-    }
+    MessageWire.lowerTtls(bytes, ttlOffsets, elapsedSeconds);
     try {
       return new Message(bytes);
     } catch (IOException e) {
@@ -99,48 +94,12 @@ final class CachedReply {
     }
   }
 
-  /**
-   * Finds the TTL of every record in {@code wire}, which dnsjava wrote for a message without OPT
-   * records (their TTL field holds flags), or returns {@code null} unless it has one question.
-   */
+  /** Returns {@code wire} with the position of its TTLs, or {@code null} unless it has one question. */
   private static CachedReply layout(byte[] wire) {
-    if (readU16(wire, 4) != 1) {
+    if (wire.length < HEADER || ((wire[4] & 0xFF) << 8 | (wire[5] & 0xFF)) != 1) {
       return null;
     }
-    int position = skipName(wire, HEADER) + 4; // type, class
-    int records = readU16(wire, 6) + readU16(wire, 8) + readU16(wire, 10);
-    int[] offsets = new int[records];
-    for (int i = 0; i < records; i++) {
-      position = skipName(wire, position) + 4; // type, class
-      offsets[i] = position;
-      position += 4; // TTL
-      position += 2 + readU16(wire, position);
-    }
-    if (position != wire.length) {
-      return null;
-    }
-    return new CachedReply(wire, offsets);
-  }
-
-  /** Returns the position after the name at {@code position}: its labels and end, or a pointer. */
-  private static int skipName(byte[] wire, int position) {
-    while (true) {
-      int length = wire[position] & 0xFF;
-      if ((length & 0xC0) == 0xC0) {
-        return position + 2;
-      }
-      if (length == 0) {
-        return position + 1;
-      }
-      position += 1 + length;
-    }
-  }
-
-  private static int readU16(byte[] wire, int offset) {
-    return ((wire[offset] & 0xFF) << 8) | (wire[offset + 1] & 0xFF);
-  }
-
-  private static long readU32(byte[] wire, int offset) {
-    return ((long) readU16(wire, offset) << 16) | readU16(wire, offset + 2);
+    int[] offsets = MessageWire.ttlOffsets(wire);
+    return offsets == null ? null : new CachedReply(wire, offsets);
   }
 }

@@ -1,19 +1,19 @@
-package org.clusterdns.skydns.server;
+package org.clusterdns.skydns.wire;
 
 import java.util.Arrays;
 
-/** Reads the layout of an encoded DNS message without parsing it into objects. */
-final class ReplyWire {
+/** Reads the layout of an encoded DNS message, and lowers its TTLs, without parsing it into objects. */
+public final class MessageWire {
   private static final int HEADER = 12;
   private static final int OPT = 41;
 
-  private ReplyWire() {}
+  private MessageWire() {}
 
   /**
    * Returns the offsets of the TTL fields of every resource record of {@code wire} except OPT
    * (whose TTL field holds EDNS flags), or {@code null} when the message is not well formed.
    */
-  static int[] ttlOffsets(byte[] wire) {
+  public static int[] ttlOffsets(byte[] wire) {
     if (wire.length < HEADER) {
       return null;
     }
@@ -43,6 +43,21 @@ final class ReplyWire {
       }
     }
     return position == wire.length ? Arrays.copyOf(offsets, found) : null;
+  }
+
+  /** Lowers each TTL of {@code wire} at {@code offsets} by {@code seconds}, never below 0. */
+  public static void lowerTtls(byte[] wire, int[] offsets, long seconds) {
+    if (seconds <= 0) {
+      return;
+    }
+    for (int offset : offsets) {
+      long ttl = ((long) count(wire, offset) << 16) | count(wire, offset + 2);
+      long lowered = Math.max(0, ttl - seconds);
+      wire[offset] = (byte) (lowered >>> 24);
+      wire[offset + 1] = (byte) (lowered >>> 16);
+      wire[offset + 2] = (byte) (lowered >>> 8);
+      wire[offset + 3] = (byte) lowered;
+    }
   }
 
   /** Returns the position after the name at {@code position}, or -1 when it runs off the end. */
