@@ -108,6 +108,11 @@ final class ServiceRecordSource implements RecordSource {
   }
 
   @Override
+  public Optional<ServiceKey> owner(String key) {
+    return records.owner(key);
+  }
+
+  @Override
   public Map<String, String> clusterLeaves() {
     Map<String, String> leaves = new LinkedHashMap<>();
     records.clusterRecords().forEach((key, value) -> leaves.put(key, value.toJson()));

@@ -14,6 +14,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
@@ -38,11 +40,14 @@ import org.clusterdns.etcd.EtcdClients;
  * {@code maxTxnOps} operations: a change that fits is never split and shares a transaction with
  * the changes before it while they fit together; a larger change is split, all of its puts going
  * before its deletes, so the names it keeps never disappear. Reads of more ranges than that are
- * split the same way; each range is read atomically.
+ * split the same way, with a few transactions in flight at once; each range is read atomically.
+ * A {@link #scan} is one range request with etcd's {@code limit}.
  */
 public final class EtcdRecordStore implements RecordStore {
   /** etcd's default {@code --max-txn-ops}. */
   public static final int DEFAULT_MAX_TXN_OPS = 128;
+  /** Read transactions of one {@link #read} sent before the first answer is awaited. */
+  private static final int READS_IN_FLIGHT = 8;
 
   private final KV kv;
   private final Duration timeout;
@@ -70,23 +75,52 @@ public final class EtcdRecordStore implements RecordStore {
 
   @Override
   public Snapshot read(Collection<String> ranges) {
-    Map<String, String> values = new HashMap<>();
     List<String> all = List.copyOf(ranges);
-    long revision = Long.MAX_VALUE;
+    List<List<String>> chunks = new ArrayList<>();
     int start = 0;
     do {
-      List<String> chunk = all.subList(start, Math.min(all.size(), start + maxTxnOps));
-      Op[] ops = chunk.stream().map(EtcdRecordStore::get).toArray(Op[]::new);
-      TxnResponse response = await(kv.txn().Then(ops).commit(), "reading " + describe(chunk));
-      for (GetResponse get : response.getGetResponses()) {
-        for (KeyValue kv : get.getKvs()) {
-          values.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
-        }
-      }
-      revision = Math.min(revision, response.getHeader().getRevision());
+      chunks.add(all.subList(start, Math.min(all.size(), start + maxTxnOps)));
       start += maxTxnOps;
     } while (start < all.size());
+    // Several transactions in flight: a full reconcile reads a batch of Services in dozens of
+    // them, and waiting for each round trip in turn would make etcd's latency add up.
+    Map<String, String> values = new HashMap<>();
+    long revision = Long.MAX_VALUE;
+    ArrayDeque<Map.Entry<List<String>, CompletableFuture<TxnResponse>>> inFlight = new ArrayDeque<>();
+    int next = 0;
+    try {
+      while (next < chunks.size() || !inFlight.isEmpty()) {
+        while (next < chunks.size() && inFlight.size() < READS_IN_FLIGHT) {
+          List<String> chunk = chunks.get(next++);
+          Op[] ops = chunk.stream().map(EtcdRecordStore::get).toArray(Op[]::new);
+          inFlight.add(Map.entry(chunk, kv.txn().Then(ops).commit()));
+        }
+        Map.Entry<List<String>, CompletableFuture<TxnResponse>> oldest = inFlight.remove();
+        TxnResponse response = await(oldest.getValue(), "reading " + describe(oldest.getKey()));
+        for (GetResponse get : response.getGetResponses()) {
+          for (KeyValue kv : get.getKvs()) {
+            values.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+          }
+        }
+        revision = Math.min(revision, response.getHeader().getRevision());
+      }
+    } finally {
+      inFlight.forEach(pending -> pending.getValue().cancel(true));
+    }
     return new Snapshot(values, revision);
+  }
+
+  @Override
+  public Page scan(String directory, String from, int limit) {
+    // No sort option: etcd returns a range in key order by itself, and a sort order would make it
+    // sort the whole rest of the range for every page.
+    GetOption page = GetOption.builder().withPrefix(bytes(directory)).withLimit(limit).withKeysOnly(true).build();
+    GetResponse response = await(kv.get(bytes(from), page), "reading " + limit + " keys under " + directory);
+    TreeSet<String> keys = new TreeSet<>();
+    for (KeyValue kv : response.getKvs()) {
+      keys.add(kv.getKey().toString(StandardCharsets.UTF_8));
+    }
+    return new Page(keys, response.getHeader().getRevision(), response.isMore());
   }
 
   @Override

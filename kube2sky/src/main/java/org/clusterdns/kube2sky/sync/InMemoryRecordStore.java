@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A {@link RecordStore} in memory with etcd's revision semantics: every commit that changes
@@ -28,6 +29,19 @@ public final class InMemoryRecordStore implements RecordStore {
       }
     }
     return new Snapshot(found, revision);
+  }
+
+  @Override
+  public synchronized Page scan(String directory, String from, int limit) {
+    TreeSet<String> page = new TreeSet<>();
+    String start = from.compareTo(directory) < 0 ? directory : from;
+    for (String key : values.subMap(start, true, directory + Character.MAX_VALUE, false).keySet()) {
+      if (page.size() == limit) {
+        return new Page(page, revision, true);
+      }
+      page.add(key);
+    }
+    return new Page(page, revision, false);
   }
 
   @Override

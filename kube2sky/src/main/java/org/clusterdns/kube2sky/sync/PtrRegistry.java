@@ -1,12 +1,12 @@
 package org.clusterdns.kube2sky.sync;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.clusterdns.kube2sky.sync.RecordSource.PtrClaim;
 import org.clusterdns.kube2sky.watch.ServiceKey;
@@ -25,8 +25,19 @@ final class PtrRegistry {
   private static final Comparator<PtrClaim> BY_PRECEDENCE =
       Comparator.comparing(PtrClaim::rank).thenComparing(PtrClaim::value);
 
-  /** PTR key to its claimants, each with its best claim on the key. */
-  private final Map<String, TreeMap<ServiceKey, PtrClaim>> claims = new HashMap<>();
+  /**
+   * A claim with the Service that holds it.
+   *
+   * @param owner the claiming Service
+   * @param claim its best claim on the key
+   */
+  private record Held(ServiceKey owner, PtrClaim claim) {}
+
+  /**
+   * PTR key to its claims, one per claimant, ordered by claimant. Most keys have a single claim,
+   * so an immutable list costs far less than a sorted map per key.
+   */
+  private final Map<String, List<Held>> claims = new HashMap<>();
   /** Service to the PTR keys it claims. */
   private final Map<ServiceKey, List<PtrClaim>> byOwner = new HashMap<>();
   /** PTR key in conflict to the last conflict logged for it. */
@@ -50,18 +61,31 @@ final class PtrRegistry {
     Set<String> affected = new TreeSet<>();
     for (PtrClaim old : byOwner.getOrDefault(owner, List.of())) {
       affected.add(old.key());
-      TreeMap<ServiceKey, PtrClaim> claimants = claims.get(old.key());
-      if (claimants != null) {
-        claimants.remove(owner);
-        if (claimants.isEmpty()) {
+      List<Held> held = claims.get(old.key());
+      if (held != null) {
+        List<Held> rest = new ArrayList<>(held);
+        rest.removeIf(claim -> claim.owner().equals(owner));
+        if (rest.isEmpty()) {
           claims.remove(old.key());
+        } else {
+          claims.put(old.key(), List.copyOf(rest));
         }
       }
     }
     for (PtrClaim claim : newClaims) {
       affected.add(claim.key());
-      claims.computeIfAbsent(claim.key(), key -> new TreeMap<>())
-          .merge(owner, claim, (a, b) -> BY_PRECEDENCE.compare(a, b) <= 0 ? a : b);
+      List<Held> held = new ArrayList<>(claims.getOrDefault(claim.key(), List.of()));
+      int index = 0;
+      while (index < held.size() && held.get(index).owner().compareTo(owner) < 0) {
+        index++;
+      }
+      if (index < held.size() && held.get(index).owner().equals(owner)) {
+        PtrClaim other = held.get(index).claim();
+        held.set(index, new Held(owner, BY_PRECEDENCE.compare(other, claim) <= 0 ? other : claim));
+      } else {
+        held.add(index, new Held(owner, claim));
+      }
+      claims.put(claim.key(), List.copyOf(held));
     }
     if (newClaims.isEmpty()) {
       byOwner.remove(owner);
@@ -74,27 +98,18 @@ final class PtrRegistry {
 
   /** Returns the winning claim on {@code key} with its owner, or empty when nobody claims it. */
   Optional<Map.Entry<ServiceKey, PtrClaim>> winner(String key) {
-    TreeMap<ServiceKey, PtrClaim> claimants = claims.get(key);
-    if (claimants == null) {
+    List<Held> held = claims.get(key);
+    if (held == null) {
       return Optional.empty();
     }
-    // Iterating the TreeMap in key order makes the last tie-break the Service key.
-    Map.Entry<ServiceKey, PtrClaim> best = null;
-    for (Map.Entry<ServiceKey, PtrClaim> entry : claimants.entrySet()) {
-      if (best == null || BY_PRECEDENCE.compare(entry.getValue(), best.getValue()) < 0) {
-        best = entry;
+    // The claims are in owner order, so the last tie-break is the Service key.
+    Held best = null;
+    for (Held claim : held) {
+      if (best == null || BY_PRECEDENCE.compare(claim.claim(), best.claim()) < 0) {
+        best = claim;
       }
     }
-    return Optional.of(best);
-  }
-
-  /** Returns every claimed key with the winning value. */
-  Map<String, String> winners() {
-    Map<String, String> winners = new HashMap<>();
-    for (String key : claims.keySet()) {
-      winners.put(key, winner(key).orElseThrow().getValue().value());
-    }
-    return winners;
+    return Optional.of(Map.entry(best.owner(), best.claim()));
   }
 
   /** Returns the number of claimed keys. */
@@ -103,13 +118,14 @@ final class PtrRegistry {
   }
 
   private void logConflict(String key) {
-    TreeMap<ServiceKey, PtrClaim> claimants = claims.get(key);
-    if (claimants == null || claimants.size() < 2) {
+    List<Held> held = claims.get(key);
+    if (held == null || held.size() < 2) {
       loggedConflicts.remove(key);
       return;
     }
     ServiceKey owner = winner(key).orElseThrow().getKey();
-    String conflict = "PTR " + key + " is claimed by " + claimants.keySet() + "; " + owner + " wins";
+    String conflict = "PTR " + key + " is claimed by " + held.stream().map(Held::owner).toList() + "; "
+        + owner + " wins";
     if (!conflict.equals(loggedConflicts.put(key, conflict))) {
       LOG.info(conflict);
     }

@@ -3,6 +3,7 @@ package org.clusterdns.kube2sky.sync;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.clusterdns.kube2sky.watch.ServiceKey;
 
@@ -53,7 +54,16 @@ public interface RecordSource {
   /** Returns the leaves no Service owns, such as {@code dns-version}: key to JSON. */
   Map<String, String> clusterLeaves();
 
-  /** Returns the directory under which every record lies ({@code /skydns}); read whole at a full reconcile. */
+  /**
+   * Returns the Service whose {@link #ownedDirectories} hold {@code key}, whether that Service
+   * exists or not; empty for a key outside every Service directory.
+   */
+  Optional<ServiceKey> owner(String key);
+
+  /**
+   * Returns the directory under which every record lies ({@code /skydns}); a full reconcile reads
+   * it through, page by page, for keys no Service owns.
+   */
   String root();
 
   /**

@@ -1,9 +1,12 @@
 package org.clusterdns.kube2sky.sync;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The write side of etcd as kube2sky needs it: read the leaves under some keys, and write a
@@ -28,6 +31,16 @@ public interface RecordStore {
   Snapshot read(Collection<String> ranges);
 
   /**
+   * Reads one page of a directory's keys, without their values, in key order: the keys under
+   * {@code directory} (which ends with {@code /}) from {@code from} on, {@code from} included, at
+   * most {@code limit} of them. The next page starts right after the last key of this one
+   * ({@code lastKey + "\0"}).
+   *
+   * @throws RecordStoreException when the store fails or does not answer in time
+   */
+  Page scan(String directory, String from, int limit);
+
+  /**
    * Applies the changes: each change is written in one transaction with its puts and deletes
    * together, so a name that exists before and after never disappears. Several changes may share
    * a transaction. A change too large for one transaction is split, with all of its puts written
@@ -50,6 +63,20 @@ public interface RecordStore {
     /** Copies the values. */
     public Snapshot {
       values = Map.copyOf(values);
+    }
+  }
+
+  /**
+   * One page of a directory's keys.
+   *
+   * @param keys the keys found, in key order
+   * @param revision the store's revision at the read
+   * @param more whether the directory holds keys after the last one of this page
+   */
+  record Page(SortedSet<String> keys, long revision, boolean more) {
+    /** Copies the keys. */
+    public Page {
+      keys = Collections.unmodifiableSortedSet(new TreeSet<>(keys));
     }
   }
 

@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.clusterdns.kube2sky.watch.LeanObjects.LeanService;
+import org.clusterdns.kube2sky.watch.LeanObjects.LeanSlice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +41,12 @@ import org.slf4j.LoggerFactory;
  * <p>Services are not resynced by the informers: the reconciler's periodic full reconcile walks
  * {@link #services()} instead.
  *
- * @implNote Thread-safe. The objects returned are the caches' own: callers must not modify them.
- *     The Kubernetes client is the caller's to close.
+ * <p>Memory: the informers list in pages of {@value #LIST_PAGE_SIZE} objects, and their caches
+ * hold lean records ({@link LeanObjects}) with only what the records and the handlers read; the
+ * objects returned by {@link #service} and {@link #endpointSlices} are rebuilt from them and hold
+ * only those fields.
+ *
+ * @implNote Thread-safe. The Kubernetes client is the caller's to close.
  */
 public final class ClusterInformers implements ClusterState, AutoCloseable {
   /** The label that names an EndpointSlice's Service. */
@@ -48,9 +54,18 @@ public final class ClusterInformers implements ClusterState, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
   private static final String BY_SERVICE = "by-service";
+  /**
+   * Objects per list request: the API server answers a list in pages of this size (client-go's
+   * default), so that no response holds every Service of a large cluster at once.
+   */
+  private static final long LIST_PAGE_SIZE = 500;
   private static final Comparator<EndpointSlice> BY_NAME =
       Comparator.comparing(slice -> slice.getMetadata().getName());
 
+  private final LeanItemStore<Service, LeanService> serviceStore =
+      new LeanItemStore<>(LeanService::of, LeanService::toService);
+  private final LeanItemStore<EndpointSlice, LeanSlice> sliceStore =
+      new LeanItemStore<>(LeanSlice::of, LeanSlice::toEndpointSlice);
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<EndpointSlice> slices;
 
@@ -67,8 +82,11 @@ public final class ClusterInformers implements ClusterState, AutoCloseable {
   /** Creates the informers with fabric8's resync every {@code resyncMillis} (0: none), so tests can provoke resyncs. */
   ClusterInformers(KubernetesClient client, ChangeListener listener, long resyncMillis) {
     Objects.requireNonNull(listener, "listener");
-    services = client.services().inAnyNamespace().runnableInformer(resyncMillis);
-    slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(resyncMillis);
+    services = client.services().inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(resyncMillis);
+    slices = client.discovery().v1().endpointSlices().inAnyNamespace().withLimit(LIST_PAGE_SIZE)
+        .runnableInformer(resyncMillis);
+    services.itemStore(serviceStore).removeNamespaceIndex();
+    slices.itemStore(sliceStore).removeNamespaceIndex();
     slices.addIndexers(Map.of(BY_SERVICE, slice -> serviceOf(slice).map(ClusterInformers::indexKey).stream().toList()));
     services.addEventHandler(new KeyReporter<>(listener, service -> Optional.of(keyOf(service))));
     slices.addEventHandler(new KeyReporter<>(listener, ClusterInformers::serviceOf));
@@ -87,7 +105,7 @@ public final class ClusterInformers implements ClusterState, AutoCloseable {
     LOG.info("Watching Services and EndpointSlices in all namespaces");
     return CompletableFuture.allOf(services.start().toCompletableFuture(), slices.start().toCompletableFuture())
         .thenRun(() -> LOG.info("Informer caches synced: {} Services, {} EndpointSlices",
-            services.getStore().list().size(), slices.getStore().list().size()));
+            serviceStore.size(), sliceStore.size()));
   }
 
   @Override
@@ -107,7 +125,8 @@ public final class ClusterInformers implements ClusterState, AutoCloseable {
 
   @Override
   public Set<ServiceKey> services() {
-    return services.getStore().list().stream().map(ClusterInformers::keyOf).collect(Collectors.toUnmodifiableSet());
+    return serviceStore.leanValues().map(service -> new ServiceKey(service.namespace(), service.name()))
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** Stops both informers; no event is reported afterwards. The caches keep their last content. */

@@ -17,7 +17,11 @@ import java.util.regex.Pattern;
  */
 final class ChildJvm implements AutoCloseable {
   private static final Path JAVA_BIN = Path.of(System.getProperty("java.home"), "bin");
-  private static final Pattern HEAP = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K");
+  /**
+   * A heap or generation line of {@code GC.heap_info}: G1 has one ("garbage-first heap total ...K,
+   * used ...K"), the serial and parallel collectors one per generation.
+   */
+  private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
   private static final Pattern METASPACE = Pattern.compile("Metaspace\\s+used (\\d+)K");
   private static final long STOP_SECONDS = 10;
 
@@ -80,11 +84,19 @@ final class ChildJvm implements AutoCloseable {
     }
     String info = jcmd("GC.heap_info");
     Matcher heap = HEAP.matcher(info);
+    long committed = 0;
+    long used = 0;
+    boolean found = false;
+    while (heap.find()) {
+      found = true;
+      committed += Long.parseLong(heap.group(1));
+      used += Long.parseLong(heap.group(2));
+    }
     Matcher metaspace = METASPACE.matcher(info);
-    if (!heap.find() || !metaspace.find()) {
+    if (!found || !metaspace.find()) {
       throw new IOException("cannot read jcmd GC.heap_info of " + name + ": " + info);
     }
-    return new Heap(Long.parseLong(heap.group(1)), Long.parseLong(heap.group(2)), Long.parseLong(metaspace.group(1)));
+    return new Heap(committed, used, Long.parseLong(metaspace.group(1)));
   }
 
   private String jcmd(String command) throws IOException, InterruptedException {

@@ -32,6 +32,7 @@ import org.clusterdns.records.IpLiterals;
 import org.clusterdns.records.ServiceRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -268,6 +269,17 @@ class ServiceRecordsTest {
     // The spec's example of a system-generated identifier is a plain label, as ours is.
     String label = desired.leaves().keySet().iterator().next().substring(dir("default", "headless").length() + 1);
     assertThat(label).matches("[0-9a-f]{1,8}");
+  }
+
+  /**
+   * Every Service with its slices from both tables, good and bad, as (name, Service, slices): for
+   * tests elsewhere that must hold for every input the record functions know, such as the
+   * informers' lean copies yielding the same records.
+   */
+  static Stream<Arguments> everyInput() {
+    return Stream.concat(
+        cases().map(row -> Arguments.of(row.name(), row.service(), row.slices())),
+        badCases().map(row -> Arguments.of(row.name(), row.service(), row.slices())));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.clusterdns.etcd.testing.EtcdExtension;
 import org.clusterdns.etcd.testing.EtcdProcess;
 import org.clusterdns.etcd.testing.EtcdProcess.Mode;
 import org.clusterdns.kube2sky.sync.RecordStore.Change;
+import org.clusterdns.kube2sky.sync.RecordStore.Page;
 import org.clusterdns.kube2sky.sync.RecordStore.Snapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,6 +138,53 @@ class EtcdRecordStoreIT {
     Snapshot snapshot = store.read(List.copyOf(values.keySet()));
 
     assertThat(snapshot.values()).isEqualTo(values);
+  }
+
+  @Test
+  void readOfMoreTransactionsThanAreSentAtOnce() {
+    // 2,000 ranges: 16 transactions of 128, more than one window of transactions in flight.
+    Map<String, String> values = leaves(dir + "/many", "v", 2000);
+    store.commit(List.of(new Change(values, Set.of())));
+
+    Snapshot snapshot = store.read(List.copyOf(values.keySet()));
+
+    assertThat(snapshot.values()).isEqualTo(values);
+  }
+
+  @Test
+  void scanReadsADirectorysKeysPageByPageInKeyOrderWithoutItsNeighbours() {
+    Map<String, String> inside = leaves(dir + "/web", "k", 7);
+    inside.put(dir + "/web/_tcp/_http/a", "srv");
+    Map<String, String> all = new TreeMap<>(inside);
+    all.put(dir + "/web2/a", "neighbour");
+    all.put(dir + "/wea", "before");
+    store.commit(List.of(new Change(all, Set.of())));
+
+    List<String> keys = new ArrayList<>();
+    String from = dir + "/web/";
+    int pages = 0;
+    Page page;
+    do {
+      page = store.scan(dir + "/web/", from, 3);
+      pages++;
+      assertThat(page.keys()).hasSizeLessThanOrEqualTo(3);
+      keys.addAll(page.keys());
+      if (!page.keys().isEmpty()) {
+        from = page.keys().last() + "\0";
+      }
+    } while (page.more());
+
+    assertThat(keys).containsExactlyElementsOf(new TreeMap<>(inside).keySet());
+    assertThat(pages).isEqualTo(3);
+    assertThat(page.revision()).isPositive();
+  }
+
+  @Test
+  void scanOfAnEmptyDirectoryIsOneEmptyPage() {
+    Page page = store.scan(dir + "/nothing/", dir + "/nothing/", 10);
+
+    assertThat(page.keys()).isEmpty();
+    assertThat(page.more()).isFalse();
   }
 
   @Test

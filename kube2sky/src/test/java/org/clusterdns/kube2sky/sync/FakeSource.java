@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,6 +107,16 @@ final class FakeSource implements RecordSource {
   @Override
   public List<String> ownedDirectories(ServiceKey key) {
     return List.of(directory(key));
+  }
+
+  @Override
+  public Optional<ServiceKey> owner(String key) {
+    String services = "/skydns/local/cluster/svc/";
+    if (!key.startsWith(services)) {
+      return Optional.empty();
+    }
+    String[] segments = key.substring(services.length()).split("/", 3);
+    return segments.length < 2 ? Optional.empty() : Optional.of(new ServiceKey(segments[0], segments[1]));
   }
 
   @Override

@@ -13,6 +13,9 @@ final class RecordingStore implements RecordStore {
   final InMemoryRecordStore memory = new InMemoryRecordStore();
   final List<List<Change>> commits = new CopyOnWriteArrayList<>();
   final AtomicInteger reads = new AtomicInteger();
+  final AtomicInteger scans = new AtomicInteger();
+  /** Runs before each scan: lets a test change the world in the middle of a full reconcile. */
+  volatile Runnable beforeScan = () -> { };
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile boolean down;
 
@@ -31,6 +34,14 @@ final class RecordingStore implements RecordStore {
     reads.incrementAndGet();
     check();
     return memory.read(ranges);
+  }
+
+  @Override
+  public Page scan(String directory, String from, int limit) {
+    scans.incrementAndGet();
+    beforeScan.run();
+    check();
+    return memory.scan(directory, from, limit);
   }
 
   @Override

@@ -123,10 +123,10 @@ class ClusterInformersTest {
     assertThat(added.key()).isEqualTo(web);
     assertThat(added.nanos()).isBetween(before, System.nanoTime());
 
-    created.getMetadata().setLabels(Map.of("tier", "front"));
+    created.getSpec().setExternalName("changed.example.com");
     client.services().inNamespace("shop").resource(created).update();
     assertThat(next()).isEqualTo(web);
-    assertThat(informers.service(web).orElseThrow().getMetadata().getLabels()).containsEntry("tier", "front");
+    assertThat(informers.service(web).orElseThrow().getSpec().getExternalName()).isEqualTo("changed.example.com");
 
     client.services().inNamespace("shop").withName("web").delete();
     assertThat(next()).isEqualTo(web);
@@ -222,6 +222,26 @@ class ClusterInformersTest {
         .edit(service -> new ServiceBuilder(service).editMetadata().addToLabels("tier", "front").endMetadata().build());
     assertThat(next()).isEqualTo(new ServiceKey("shop", "web"));
     assertQuiet();
+  }
+
+  @Test
+  void theCachesKeepOnlyWhatTheRecordsRead() throws Exception {
+    Service service = service("shop", "web", "10.96.0.10");
+    service.getMetadata().setLabels(Map.of("app", "web"));
+    service.getMetadata().setAnnotations(Map.of("note", "x".repeat(1000)));
+    service.getSpec().setSelector(Map.of("app", "web"));
+    createService(service);
+    started();
+    ServiceKey web = new ServiceKey("shop", "web");
+    assertThat(next()).isEqualTo(web);
+
+    Service cached = informers.service(web).orElseThrow();
+
+    assertThat(cached.getSpec().getClusterIP()).isEqualTo("10.96.0.10");
+    assertThat(cached.getMetadata().getResourceVersion()).isNotNull();
+    assertThat(cached.getMetadata().getLabels()).isEmpty();
+    assertThat(cached.getMetadata().getAnnotations()).isEmpty();
+    assertThat(cached.getSpec().getSelector()).isEmpty();
   }
 
   @Test
