@@ -357,7 +357,7 @@ class EtcdBackendIT {
     KV kv = client.getKVClient();
     KV failingFirstProbe = proxy(KV.class, (proxy, method, arguments) -> {
       if (method.getName().equals("get") && arguments.length == 2 && arguments[1] instanceof GetOption option
-          && option.getLimit() == 1 && probes.getAndIncrement() == 0) {
+          && option.isKeysOnly() && !option.isPrefix() && probes.getAndIncrement() == 0) {
         throw new IllegalStateException("injected probe failure");
       }
       return invoke(kv, method, arguments);
