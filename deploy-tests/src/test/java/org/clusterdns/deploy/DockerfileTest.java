@@ -76,8 +76,13 @@ class DockerfileTest {
     assertThat(env.arguments()).startsWith("JDK_JAVA_OPTIONS=\"").endsWith("\"");
     List<String> options = List.of(env.arguments().substring("JDK_JAVA_OPTIONS=\"".length(),
         env.arguments().length() - 1).split(" "));
-    assertThat(options).containsExactlyInAnyOrder(
-        "-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    assertThat(options).contains("-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    if (file.equals("Dockerfile.kube2sky")) {
+      // The flags scripts/bench kube2sky measured 100,000 Services with (README, Performance).
+      assertThat(options).contains("-XX:InitialRAMPercentage=50", "-XX:TieredStopAtLevel=1");
+    } else {
+      assertThat(options).as("the DNS hot path needs the optimising compiler").doesNotContain("-XX:TieredStopAtLevel=1");
+    }
   }
 
   @Test
