@@ -8,8 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.clusterdns.skydns.backend.BackendStatus;
 import org.clusterdns.skydns.backend.EtcdBackend;
 import org.clusterdns.skydns.config.ServerConfig;
@@ -96,8 +98,8 @@ public final class SkyDnsServer implements AutoCloseable {
       Optional<StubZones> stubZones = config.stubZones()
           ? Optional.of(new StubZones(backend, domain, new EtcdPath(config.etcd().pathPrefix()), config.readTimeout()))
           : Optional.empty();
-      MetricsResolver metricsStep = new MetricsResolver(metrics, domain,
-          name -> stubZones.map(zones -> zones.match(name).isPresent()).orElse(false));
+      Predicate<String> inStubZone = name -> stubZones.map(zones -> zones.match(name).isPresent()).orElse(false);
+      MetricsResolver metricsStep = new MetricsResolver(metrics, domain, inStubZone);
       UpstreamExchanger exchanger = new UpstreamExchanger(config.forwardMaxOutstanding(), config.readTimeout(),
           config.readTimeout().multipliedBy(QUESTION_TIMEOUT_ATTEMPTS), metricsStep);
       Forwarder forwarder = new Forwarder(
@@ -119,7 +121,7 @@ public final class SkyDnsServer implements AutoCloseable {
       steps.add(forwarder);
       ResolverChain chain = new ResolverChain(steps);
       AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY, backend::generation,
-          reply -> reuse(reply, Name.fromConstantString(domain), config));
+          reply -> reuse(reply, Name.fromConstantString(domain), config, inStubZone));
       dns = new DnsServer(config.listen(), new QueryProcessor(chain, metricsStep, answerCache));
       dns.start();
       http = HttpEndpoints.start(config.metrics(), registry, backend::isSynced);
@@ -146,13 +148,17 @@ public final class SkyDnsServer implements AutoCloseable {
    * Returns how long the transport may reuse a complete reply: an authoritative answer for the
    * domain until the data changes (at most {@link #ANSWER_CACHE_MAX_AGE}); with the response
    * cache on, a forwarded answer as long as the response cache keeps it, TTLs counting down; except
-   * address answers whose order round robin varies per query.
+   * address answers whose order round robin varies per query, and stub-zone replies (a stub server
+   * may set AA for a zone below the domain, and its TTLs must count down).
    */
-  static AnswerReuse reuse(Message reply, Name domain, ServerConfig config) {
+  static AnswerReuse reuse(Message reply, Name domain, ServerConfig config, Predicate<String> inStubZone) {
+    Record question = reply.getQuestion();
+    if (question != null && inStubZone.test(question.getName().toString().toLowerCase(Locale.ROOT))) {
+      return AnswerReuse.NEVER; // a stub server's reply, even for a zone below the domain: the response cache's
+    }
     if (isReusable(reply, domain, config.answer().roundRobin())) {
       return AnswerReuse.untilDataChanges(ANSWER_CACHE_MAX_AGE);
     }
-    Record question = reply.getQuestion();
     if (config.responseCacheSize() == 0 || question == null
         || ResponseCache.mayComeFromIndex(question.getName(), domain)
         || (config.answer().roundRobin() && addresses(reply) > 1)) {

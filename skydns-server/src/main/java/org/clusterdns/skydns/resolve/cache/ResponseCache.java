@@ -32,7 +32,7 @@ import org.xbill.DNS.Type;
  * The response cache step ({@code rcache}): answers a question the rest of the chain answered
  * before with a copy of that reply, and otherwise passes it on and keeps what comes back.
  *
- * <p>Key: the question name (case-insensitive), type and class, the CD bit, and the client's kind:
+ * <p>Key: the question name (case-insensitive), type and class, the RD, AD and CD bits, and the client's kind:
  * whether the query has an EDNS0 OPT and its DO bit. Kept replies are complete (the chain never
  * truncates) and the transport fits each reuse to its client's limit, so the exact payload size and
  * UDP or TCP need not split entries; EDNS0 or not must, because an upstream may answer a query
@@ -71,6 +71,8 @@ public final class ResponseCache implements Resolver {
   private static final int EDNS = 1;
   private static final int DNSSEC_OK = 2;
   private static final int CHECKING_DISABLED = 4;
+  private static final int RECURSION_DESIRED = 8;
+  private static final int AUTHENTIC_DATA = 16;
 
   private final int capacity;
   private final long maxLifetimeNanos;
@@ -315,6 +317,14 @@ public final class ResponseCache implements Resolver {
       }
       if (request.query().getHeader().getFlag(Flags.CD)) {
         flags |= CHECKING_DISABLED;
+      }
+      // Forwarded with the client's RD, and AD relayed only to clients that asked: an upstream
+      // may answer RD=0 from its cache alone, and AD must not reach clients that did not ask.
+      if (request.query().getHeader().getFlag(Flags.RD)) {
+        flags |= RECURSION_DESIRED;
+      }
+      if (request.query().getHeader().getFlag(Flags.AD)) {
+        flags |= AUTHENTIC_DATA;
       }
       return new Key(request.qname(), request.qtype(), request.qclass(), flags);
     }

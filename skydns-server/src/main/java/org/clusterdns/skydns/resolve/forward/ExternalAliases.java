@@ -1,7 +1,10 @@
 package org.clusterdns.skydns.resolve.forward;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -110,10 +113,43 @@ public final class ExternalAliases implements Resolver {
       return reply;
     }
     Message completed = reply.clone();
-    for (Record record : upstream.getSection(Section.ANSWER)) {
+    for (Record record : chainFrom(target(reply), upstream.getSection(Section.ANSWER))) {
       completed.addRecord(record.getTTL() > maxTtl ? withTtl(record, maxTtl) : record, Section.ANSWER);
     }
     return completed;
+  }
+
+  /** Returns the target of the CNAME that ends {@code reply}'s answer. */
+  private static Name target(Message reply) {
+    List<Record> answer = reply.getSection(Section.ANSWER);
+    return ((CNAMERecord) answer.get(answer.size() - 1)).getTarget();
+  }
+
+  /**
+   * Returns the records of {@code answer} that continue the chain from {@code name}: its CNAMEs
+   * followed in order, then the records (and their signatures) of the name they end at. Anything
+   * else an upstream put there is left out, since the reply goes out as this server's own.
+   */
+  private static List<Record> chainFrom(Name name, List<Record> answer) {
+    List<Record> chain = new ArrayList<>();
+    Set<Name> visited = new HashSet<>();
+    Name current = name;
+    while (visited.add(current)) {
+      Name next = null;
+      for (Record record : answer) {
+        if (record.getName().equals(current)) {
+          chain.add(record);
+          if (record instanceof CNAMERecord cname) {
+            next = cname.getTarget();
+          }
+        }
+      }
+      if (next == null) {
+        break;
+      }
+      current = next;
+    }
+    return chain;
   }
 
   /** Returns {@code record} with {@code ttl}; dnsjava has no public setter, so it is rebuilt from its data. */

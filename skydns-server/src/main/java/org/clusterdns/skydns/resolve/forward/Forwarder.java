@@ -20,6 +20,7 @@ import org.xbill.DNS.Rcode;
  *
  * <ol>
  *   <li>a query carrying the stub-zone loop marker: REFUSED, never forwarded again;
+ *   <li>zone transfers and other meta types: REFUSED, they are never forwarded;
  *   <li>{@code no_rec}: REFUSED with RA clear (SkyDNS answered SERVFAIL; REFUSED is the rcode for
  *       "not for you", RFC 1035 4.1.1, and tells the client to try its next server);
  *   <li>no nameservers, or fewer labels than {@code ndots}: SERVFAIL with RA set, as SkyDNS;
@@ -66,7 +67,7 @@ public final class Forwarder implements Resolver {
           request.client());
       return done(UpstreamReplies.error(request, Rcode.REFUSED, false));
     }
-    if (noRecursion) {
+    if (noRecursion || !UpstreamQuestion.isForwardable(request.qtype())) {
       return done(UpstreamReplies.error(request, Rcode.REFUSED, false));
     }
     if (!forwardable(request.qname())) {

@@ -16,6 +16,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Gets the answer to a question from a group of upstream servers: one server at a time in the
@@ -73,6 +74,10 @@ public final class UpstreamExchanger {
    * group is empty, or when too many questions are outstanding.
    */
   public CompletableFuture<Message> ask(UpstreamGroup group, UpstreamQuestion question) {
+    if (!UpstreamQuestion.isForwardable(question.type())) {
+      // dnsjava runs zone transfers as blocking calls on the caller's thread: never here.
+      return CompletableFuture.failedFuture(new UpstreamFailure(Type.string(question.type()) + " is not forwarded"));
+    }
     if (group.isEmpty()) {
       return CompletableFuture.failedFuture(new UpstreamFailure(group + " has no servers"));
     }
@@ -106,13 +111,28 @@ public final class UpstreamExchanger {
       }
     });
     long deadline = System.nanoTime() + questionTimeout.toNanos();
-    attempt(group, group.attemptOrder(), 0, question, deadline, exchange);
+    attemptSafely(group, group.attemptOrder(), 0, question, deadline, exchange);
     return created.copy();
   }
 
   /** Returns how many distinct questions are waiting for upstream servers now. */
   public int outstanding() {
     return outstanding.get();
+  }
+
+  /**
+   * Runs {@link #attempt}, failing the question if anything throws: a question that never
+   * completes would hold its place among the outstanding ones and leave every client that joins
+   * it without a reply.
+   */
+  private void attemptSafely(UpstreamGroup group, List<Upstream> order, int index, UpstreamQuestion question,
+      long deadline, CompletableFuture<Message> result) {
+    try {
+      attempt(group, order, index, question, deadline, result);
+    } catch (RuntimeException e) {
+      log.warn("asking {} for {} failed unexpectedly", group, question.name(), e);
+      result.completeExceptionally(e);
+    }
   }
 
   private void attempt(UpstreamGroup group, List<Upstream> order, int index, UpstreamQuestion question,
@@ -126,25 +146,36 @@ public final class UpstreamExchanger {
     Upstream server = order.get(index);
     Duration timeout = Duration.ofNanos(Math.min(remaining, attemptTimeout.toNanos()));
     long started = System.nanoTime();
-    server.send(query(group, question), timeout).whenComplete((reply, error) -> {
-      UpstreamResult outcome = classify(reply, error, question);
-      events.upstreamExchange(server.address(), outcome, System.nanoTime() - started);
-      if (outcome == UpstreamResult.ANSWERED) {
-        if (server.answered()) {
-          log.info("upstream {} of {} answers again", server, group);
-        }
-        result.complete(reply);
-        return;
-      }
-      if (outcome.countsAgainstServer() && server.failed()) {
-        log.warn("upstream {} of {} failed {} times in a row ({}); it is tried after the others until it answers",
-            server, group, Upstream.FAILING_AFTER, describe(outcome, error));
-      } else {
-        log.debug("upstream {} of {} did not answer {} {}: {}", server, group, question.name(),
-            question.type(), describe(outcome, error));
-      }
-      attempt(group, order, index + 1, question, deadline, result);
+    server.send(query(group, question), timeout).handle((reply, error) -> {
+      handle(group, order, index, question, deadline, result, server, started, reply, error);
+      return null;
+    }).exceptionally(error -> {
+      // The handler threw before the question ended; without this the question would never end.
+      result.completeExceptionally(error);
+      return null;
     });
+  }
+
+  private void handle(UpstreamGroup group, List<Upstream> order, int index, UpstreamQuestion question,
+      long deadline, CompletableFuture<Message> result, Upstream server, long started, Message reply,
+      Throwable error) {
+    UpstreamResult outcome = classify(reply, error, question);
+    events.upstreamExchange(server.address(), outcome, System.nanoTime() - started);
+    if (outcome == UpstreamResult.ANSWERED) {
+      if (server.answered()) {
+        log.info("upstream {} of {} answers again", server, group);
+      }
+      result.complete(reply);
+      return;
+    }
+    if (outcome.countsAgainstServer() && server.failed()) {
+      log.warn("upstream {} of {} failed {} times in a row ({}); it is tried after the others until it answers",
+          server, group, Upstream.FAILING_AFTER, describe(outcome, error));
+    } else {
+      log.debug("upstream {} of {} did not answer {} {}: {}", server, group, question.name(),
+          question.type(), describe(outcome, error));
+    }
+    attemptSafely(group, order, index + 1, question, deadline, result);
   }
 
   private static Message query(UpstreamGroup group, UpstreamQuestion question) {
@@ -170,7 +201,8 @@ public final class UpstreamExchanger {
           ? UpstreamResult.TIMEOUT : UpstreamResult.ERROR;
     }
     Record asked = reply.getQuestion();
-    if (asked == null || !asked.getName().equals(question.name()) || asked.getType() != question.type()
+    // dnsjava retries a truncated UDP reply over TCP; a reply still truncated is not an answer.
+    if (reply.getHeader().getFlag(Flags.TC) || asked == null || !asked.getName().equals(question.name()) || asked.getType() != question.type()
         || asked.getDClass() != question.dclass()) {
       return UpstreamResult.ERROR;
     }

@@ -5,6 +5,7 @@ import org.clusterdns.skydns.resolve.DnsRequest;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
 
 /**
  * What is asked of an upstream server: the question and the header and EDNS bits that change the
@@ -31,6 +32,16 @@ public record UpstreamQuestion(
     return new UpstreamQuestion(request.qname(), request.qtype(), request.qclass(),
         request.query().getHeader().getFlag(Flags.RD), request.query().getHeader().getFlag(Flags.CD),
         request.dnssecOk());
+  }
+
+  /**
+   * Returns whether questions of {@code type} may be sent upstream: not zone transfers and other
+   * meta types (AXFR, IXFR, MAILA, MAILB, TSIG, TKEY), which are not lookups and could pull whole
+   * zones through this server.
+   */
+  public static boolean isForwardable(int type) {
+    return type != Type.AXFR && type != Type.IXFR && type != Type.MAILA && type != Type.MAILB
+        && type != Type.TSIG && type != Type.TKEY;
   }
 
   /** Returns a recursive IN question for {@code name} and {@code type}, as this server asks on its own. */

@@ -20,8 +20,11 @@ public enum UpstreamResult {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Returns whether this result says the server is not working (it is then tried later). */
+  /**
+   * Returns whether this result says the server is not working (it is then tried later). Error
+   * rcodes do not: a client could otherwise demote healthy servers with questions they refuse.
+   */
   boolean countsAgainstServer() {
-    return this == TIMEOUT || this == REFUSED || this == ERROR;
+    return this == TIMEOUT || this == ERROR;
   }
 }

@@ -48,6 +48,9 @@ public final class StubResolver implements Resolver {
     if (zone.isEmpty()) {
       return next.resolve(request);
     }
+    if (!UpstreamQuestion.isForwardable(request.qtype())) {
+      return CompletableFuture.completedFuture(UpstreamReplies.error(request, Rcode.REFUSED, false));
+    }
     if (LoopMarker.isPresent(request.query())) {
       events.loopRefused();
       log.debug("refused {} from {}: it was already forwarded to a stub zone by a SkyDNS", request.qname(),

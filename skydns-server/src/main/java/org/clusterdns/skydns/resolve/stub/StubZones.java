@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class StubZones {
   private static final Logger log = LoggerFactory.getLogger(StubZones.class);
   private static final int DNS_PORT = 53;
+  private static final int MAX_PORT = 65535;
 
   private final Backend backend;
   private final String domain;
@@ -96,7 +97,14 @@ public final class StubZones {
     if (known.generation == generation) {
       return known;
     }
-    Table rebuilt = new Table(generation, build(known.zones));
+    Table rebuilt;
+    try {
+      rebuilt = new Table(generation, build(known.zones));
+    } catch (RuntimeException e) {
+      // One odd value must not fail every question: keep the previous table, as SkyDNS did.
+      log.warn("cannot read the stub zones under {}, keeping the previous ones: {}", stubDirectory, e.toString());
+      rebuilt = new Table(generation, known.zones);
+    }
     table = rebuilt;
     return rebuilt;
   }
@@ -142,6 +150,10 @@ public final class StubZones {
       return Optional.empty();
     }
     int port = entry.record().port() == 0 ? DNS_PORT : entry.record().port();
+    if (port < 1 || port > MAX_PORT) {
+      log.warn("skipped stub server {}: port {} is not 1-65535", entry.key(), entry.record().port());
+      return Optional.empty();
+    }
     return Optional.of(new Server(zone, new InetSocketAddress(address.get(), port)));
   }
 

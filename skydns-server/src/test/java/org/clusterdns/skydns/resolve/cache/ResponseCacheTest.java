@@ -97,16 +97,35 @@ class ResponseCacheTest {
     ask(query("www.example.com.", Type.A));
     Message second = query("WWW.Example.COM.", Type.A);
     second.getHeader().setID(777);
-    second.getHeader().unsetFlag(Flags.RD);
 
     Message reply = ask(second);
 
     assertThat(calls).hasValue(1);
     assertThat(reply.getHeader().getID()).isEqualTo(777);
-    assertThat(reply.getHeader().getFlag(Flags.RD)).isFalse();
+    assertThat(reply.getHeader().getFlag(Flags.RD)).isTrue();
     assertThat(reply.getQuestion().getName().toString()).isEqualTo("WWW.Example.COM.");
     // Owners compressed against the question follow its case.
     assertThat(reply.getSection(Section.ANSWER).get(0).getName().toString()).isEqualTo("WWW.Example.COM.");
+  }
+
+  @Test
+  void theRdAndAdBitsArePartOfTheKey() {
+    // An upstream may answer RD=0 from its cache alone, and AD goes only to clients that asked.
+    Message recursive = query("www.example.com.", Type.A);
+    Message iterative = query("www.example.com.", Type.A);
+    iterative.getHeader().unsetFlag(Flags.RD);
+    Message authentic = query("www.example.com.", Type.A);
+    authentic.getHeader().setFlag(Flags.AD);
+
+    ask(recursive);
+    ask(iterative);
+    ask(authentic);
+    assertThat(calls).hasValue(3);
+
+    assertThat(ask(iterative).getHeader().getFlag(Flags.RD)).isFalse();
+    ask(recursive);
+    ask(authentic);
+    assertThat(calls).hasValue(3);
   }
 
   @Test

@@ -55,6 +55,25 @@ class ExternalAliasesTest {
   }
 
   @Test
+  void appendsOnlyTheChainFromTheTarget() throws Exception {
+    upstream.replyBytes(query -> {
+      Message reply = Replies.reply(query);
+      reply.getHeader().setFlag(Flags.RA);
+      for (Record record : DnsAssertions.parse(List.of("www.example.com. 300 IN CNAME edge.example.net.",
+          "edge.example.net. 20 IN A 192.0.2.7", "bank.example.com. 300 IN A 203.0.113.66",
+          "ext.shop.svc.cluster.local. 300 IN A 203.0.113.67"))) {
+        reply.addRecord(record, Section.ANSWER);
+      }
+      return reply.toWire();
+    });
+
+    Message reply = resolve(DnsCase.of("", EXT, Type.A), authoritative(CNAME));
+
+    DnsAssertions.assertSection(reply, Section.ANSWER, List.of(CNAME,
+        "www.example.com. 60 IN CNAME edge.example.net.", "edge.example.net. 20 IN A 192.0.2.7"));
+  }
+
+  @Test
   void asksForTheQuestionsType() throws Exception {
     Message reply = resolve(DnsCase.of("", EXT, Type.AAAA), authoritative(CNAME));
 

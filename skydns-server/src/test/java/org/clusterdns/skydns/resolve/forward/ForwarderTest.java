@@ -314,6 +314,21 @@ class ForwarderTest {
   }
 
   @Test
+  void zoneTransfersAreRefusedAndNeverForwarded() throws Exception {
+    TestNameserver upstream = server(WWW);
+    Forwarder forwarder = forwarder(false, 2, false, upstream);
+
+    // dnsjava would run the transfer as a blocking call on the event loop, and pull a whole zone.
+    for (int type : new int[] {Type.AXFR, Type.IXFR}) {
+      Message reply = resolve(forwarder, DnsCase.of("", "example.org.", type).query());
+      assertThat(reply.getRcode()).isEqualTo(Rcode.REFUSED);
+    }
+    assertThat(forwarder.lookup(UpstreamQuestion.recursive(org.xbill.DNS.Name.fromString("example.org."),
+        Type.AXFR, false))).isCompletedExceptionally();
+    assertThat(upstream.received()).isEmpty();
+  }
+
+  @Test
   void aQueryCarryingTheLoopMarkerIsRefusedAndNotForwarded() throws Exception {
     TestNameserver upstream = server(WWW);
     Forwarder forwarder = forwarder(false, 2, false, upstream);

@@ -80,8 +80,11 @@ class StubResolverTest {
     put("nozone", server(exampleOrg));
     put("local/ns", server(exampleOrg)); // "local." is above skydns.local.
     put("local/skydns/ns", server(exampleOrg)); // the served domain itself
+    put("org/example/bigport", "{\"host\":\"10.0.0.1\",\"port\":70000}");
+    put("org/example/negative", "{\"host\":\"10.0.0.1\",\"port\":-1}");
 
     assertThat(zones.zones()).isEmpty();
+    assertThat(zones.match("www.example.org.")).isEmpty();
   }
 
   @Test
