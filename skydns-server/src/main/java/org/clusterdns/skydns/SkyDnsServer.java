@@ -95,6 +95,7 @@ public final class SkyDnsServer implements AutoCloseable {
       ServerMetrics metrics = new ServerMetrics(registry, config.metrics().namespace(),
           config.metrics().subsystem(), gauges(backend), Clock.systemUTC());
       String domain = config.answer().domain();
+      Name domainName = Name.fromConstantString(domain);
       Optional<StubZones> stubZones = config.stubZones()
           ? Optional.of(new StubZones(backend, domain, new EtcdPath(config.etcd().pathPrefix()), config.readTimeout()))
           : Optional.empty();
@@ -113,7 +114,7 @@ public final class SkyDnsServer implements AutoCloseable {
             () -> ThreadLocalRandom.current().nextLong(), () -> metrics.cacheMiss(CacheKind.RESPONSE)));
       }
       stubZones.ifPresent(zones -> steps.add(new StubResolver(zones, exchanger, metricsStep)));
-      steps.add(new ExternalAliases(forwarder, Name.fromConstantString(domain), config.responseCacheTtl()));
+      steps.add(new ExternalAliases(forwarder, domainName, config.responseCacheTtl()));
       // The resolver runs on event-loop threads: ThreadLocalRandom.current() must be called on
       // each of them, not once here (a captured instance repeats one sequence per restart).
       steps.add(new AuthoritativeResolver(config.answer(), backend, System::currentTimeMillis,
@@ -121,7 +122,7 @@ public final class SkyDnsServer implements AutoCloseable {
       steps.add(forwarder);
       ResolverChain chain = new ResolverChain(steps);
       AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY, backend::generation,
-          reply -> reuse(reply, Name.fromConstantString(domain), config, inStubZone));
+          reply -> reuse(reply, domainName, config, inStubZone));
       dns = new DnsServer(config.listen(), new QueryProcessor(chain, metricsStep, answerCache));
       dns.start();
       http = HttpEndpoints.start(config.metrics(), registry, backend::isSynced);

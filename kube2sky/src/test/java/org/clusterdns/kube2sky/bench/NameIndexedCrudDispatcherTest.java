@@ -7,15 +7,11 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.clusterdns.kube2sky.testing.MockApiServer;
 import org.clusterdns.kube2sky.watch.ClusterInformers;
 import org.clusterdns.kube2sky.watch.ServiceKey;
 import org.junit.jupiter.api.AfterEach;
@@ -23,19 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /** The benchmark's mock API server answers lists in pages, as an API server does. */
 class NameIndexedCrudDispatcherTest {
-  private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-      new HashMap<>(), new NameIndexedCrudDispatcher(), false);
-  private final KubernetesClient client;
-
-  NameIndexedCrudDispatcherTest() {
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    client = server.createClient();
-  }
+  private final MockApiServer server = MockApiServer.start(new NameIndexedCrudDispatcher());
+  private final KubernetesClient client = server.client();
 
   @AfterEach
   void stop() {
-    client.close();
-    server.destroy();
+    server.close();
   }
 
   private void createServices(int count) {

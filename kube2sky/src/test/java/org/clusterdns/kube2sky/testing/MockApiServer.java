@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +35,13 @@ public final class MockApiServer implements AutoCloseable {
 
   /** Starts a CRUD mock API server on 127.0.0.1 (plain HTTP, port 0) and a client for it. */
   public static MockApiServer start() {
+    return start(new KubernetesCrudDispatcher(List.of()));
+  }
+
+  /** Starts a mock API server on 127.0.0.1 (plain HTTP, port 0) answering through {@code dispatcher}. */
+  public static MockApiServer start(KubernetesCrudDispatcher dispatcher) {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     return new MockApiServer(server, server.createClient());
   }
@@ -47,6 +54,11 @@ public final class MockApiServer implements AutoCloseable {
   /** Returns the server's URL, for clients made elsewhere (another process). */
   public String url() {
     return client.getMasterUrl().toString();
+  }
+
+  /** Returns the next request the server received within {@code timeout}, or {@code null}. */
+  public RecordedRequest takeRequest(long timeout, TimeUnit unit) throws InterruptedException {
+    return server.takeRequest(timeout, unit);
   }
 
   /** Stops the server now, as an API server that went away. */

@@ -73,13 +73,7 @@ public final class Forwarder implements Resolver {
     if (!forwardable(request.qname())) {
       return done(UpstreamReplies.failure(request));
     }
-    return exchanger.ask(nameservers, UpstreamQuestion.of(request)).handle((upstream, failure) -> {
-      if (failure != null) {
-        log.debug("answering SERVFAIL to {} {}: {}", request.qname(), request.client(), failure.getMessage());
-        return UpstreamReplies.failure(request);
-      }
-      return UpstreamReplies.relay(request, upstream);
-    });
+    return exchanger.answer(nameservers, request);
   }
 
   /**

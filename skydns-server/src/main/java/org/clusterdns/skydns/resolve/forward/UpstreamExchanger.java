@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.clusterdns.skydns.resolve.DnsRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
@@ -113,6 +115,20 @@ public final class UpstreamExchanger {
     long deadline = System.nanoTime() + questionTimeout.toNanos();
     attemptSafely(group, group.attemptOrder(), 0, question, deadline, exchange);
     return created.copy();
+  }
+
+  /**
+   * Returns the client's reply to {@code request} from {@code group}: the first usable upstream
+   * answer relayed with the client's ID and question, or SERVFAIL when there was none.
+   */
+  public CompletionStage<Message> answer(UpstreamGroup group, DnsRequest request) {
+    return ask(group, UpstreamQuestion.of(request)).handle((upstream, failure) -> {
+      if (failure != null) {
+        log.debug("answering SERVFAIL to {} {}: {}", request.qname(), request.client(), failure.getMessage());
+        return UpstreamReplies.failure(request);
+      }
+      return UpstreamReplies.relay(request, upstream);
+    });
   }
 
   /** Returns how many distinct questions are waiting for upstream servers now. */

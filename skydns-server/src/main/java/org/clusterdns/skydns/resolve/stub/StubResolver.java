@@ -57,12 +57,6 @@ public final class StubResolver implements Resolver {
           request.client());
       return CompletableFuture.completedFuture(UpstreamReplies.error(request, Rcode.REFUSED, false));
     }
-    return exchanger.ask(zone.get(), UpstreamQuestion.of(request)).handle((upstream, failure) -> {
-      if (failure != null) {
-        log.debug("answering SERVFAIL to {} {}: {}", request.qname(), request.client(), failure.getMessage());
-        return UpstreamReplies.failure(request);
-      }
-      return UpstreamReplies.relay(request, upstream);
-    });
+    return exchanger.answer(zone.get(), request);
   }
 }
