@@ -41,6 +41,11 @@ public final class Synchronizer implements AutoCloseable {
   /** The default period of full reconciles. */
   public static final Duration DEFAULT_RESYNC_PERIOD = Duration.ofMinutes(5);
 
+  /** The name of the thread that writes, for thread dumps and tests. */
+  static final String WORKER_THREAD = "kube2sky-sync";
+  /** The name of the thread that probes etcd. */
+  static final String PROBE_THREAD = "kube2sky-etcd-probe";
+
   private static final Logger LOG = LoggerFactory.getLogger(Synchronizer.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
   private static final long SOURCE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -55,15 +60,18 @@ public final class Synchronizer implements AutoCloseable {
   private final WorkQueue<ServiceKey> queue;
   private final RevisionTracker revisions = new RevisionTracker(() -> dataLost("its revision went backwards"));
   private final ServiceReconciler reconciler;
-  private final Thread worker = new Thread(this::work, "kube2sky-sync");
+  private final Thread worker = new Thread(this::work, WORKER_THREAD);
   private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "kube2sky-etcd-probe");
+    Thread thread = new Thread(runnable, PROBE_THREAD);
     thread.setDaemon(true);
     return thread;
   });
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean fullRequested = new AtomicBoolean(true);
   private final AtomicBoolean lossReported = new AtomicBoolean();
+  // Orders the probe's verdicts with the end of full reconciles; guards fullsCompleted.
+  private final Object lossLock = new Object();
+  private long fullsCompleted;
   private volatile boolean closed;
   private volatile boolean ready;
   private volatile boolean fullFailing;
@@ -232,9 +240,12 @@ public final class Synchronizer implements AutoCloseable {
     nextFullNanos = now + resyncNanos;
     fullFailures = 0;
     fullFailing = false;
-    if (lossBefore) {
-      // Only a full reconcile that began after the loss was noticed has repaired it.
-      lossReported.set(false);
+    synchronized (lossLock) {
+      fullsCompleted++;
+      if (lossBefore) {
+        // Only a full reconcile that began after the loss was noticed has repaired it.
+        lossReported.set(false);
+      }
     }
     succeeded();
     LOG.info("Full reconcile of {} Services: wrote {} and deleted {} records in {} ms",
@@ -252,11 +263,12 @@ public final class Synchronizer implements AutoCloseable {
   private void probe() {
     try {
       Map<String, String> clusterLeaves = source.clusterLeaves();
+      long fullsBefore = fullsCompleted();
       long mark = revisions.mark();
       Snapshot snapshot = store.read(clusterLeaves.keySet());
       revisions.observe(mark, snapshot.revision());
       if (ready && !snapshot.values().equals(clusterLeaves)) {
-        dataLost("the cluster leaves are missing");
+        leavesMissing(fullsBefore);
       }
       if (probeFailing) {
         probeFailing = false;
@@ -274,10 +286,31 @@ public final class Synchronizer implements AutoCloseable {
     }
   }
 
+  private long fullsCompleted() {
+    synchronized (lossLock) {
+      return fullsCompleted;
+    }
+  }
+
+  /**
+   * Reports a loss unless a full reconcile finished after the read began: that read may predate
+   * the reconcile's writes, and taking it for a new loss would report a repaired loss twice.
+   * The next probe reads after the writes and catches a loss that is real.
+   */
+  private void leavesMissing(long fullsBeforeRead) {
+    synchronized (lossLock) {
+      if (fullsCompleted == fullsBeforeRead) {
+        dataLost("the cluster leaves are missing");
+      }
+    }
+  }
+
   private void dataLost(String sign) {
-    if (lossReported.compareAndSet(false, true)) {
-      LOG.warn("etcd lost its data ({}); rewriting every record", sign);
-      listener.etcdDataLost();
+    synchronized (lossLock) {
+      if (lossReported.compareAndSet(false, true)) {
+        LOG.warn("etcd lost its data ({}); rewriting every record", sign);
+        listener.etcdDataLost();
+      }
     }
     // Every time: a second loss while the repair is being written must cause another repair.
     requestFull();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.clusterdns.kube2sky.sync.RecordStore.Change;
 import org.clusterdns.kube2sky.sync.RecordingListener.Reconciled;
 import org.clusterdns.kube2sky.watch.ServiceKey;
@@ -191,6 +192,40 @@ class SynchronizerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> store.memory.contents().equals(before));
     assertThat(listener.dataLosses).hasValue(1);
     assertThat(listener.fullReconciles).hasValue(2);
+  }
+
+  @Test
+  void aProbeReadTakenBeforeTheRepairDoesNotReportASecondLoss() throws InterruptedException {
+    source.clusterIp(WEB, "10.0.0.1");
+    startReady();
+    CountDownLatch staleReadTaken = new CountDownLatch(1);
+    AtomicBoolean holdNextStaleRead = new AtomicBoolean();
+    // The repair writes only after a probe has read the store as it was before the repair...
+    store.beforeCommit = () -> {
+      if (Thread.currentThread().getName().equals(Synchronizer.WORKER_THREAD)) {
+        awaitQuietly(staleReadTaken);
+      }
+    };
+    // ...and that probe's answer arrives only after the repair has finished.
+    store.afterRead = snapshot -> {
+      if (Thread.currentThread().getName().equals(Synchronizer.PROBE_THREAD)
+          && !snapshot.values().containsKey(DNS_VERSION)
+          && listener.dataLosses.get() == 1
+          && holdNextStaleRead.compareAndSet(false, true)) {
+        staleReadTaken.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.fullReconciles.get() >= 2);
+      }
+    };
+
+    store.memory.commit(List.of(new Change(Map.of(), Set.of(DNS_VERSION))));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> listener.fullReconciles.get() >= 2);
+    int readsAfterRepair = store.reads.get();
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.reads.get() >= readsAfterRepair + 3);
+    assertThat(holdNextStaleRead).isTrue();
+    assertThat(listener.dataLosses).hasValue(1);
+    assertThat(listener.fullReconciles).hasValue(2);
+    assertThat(synchronizer.isReady()).isTrue();
   }
 
   @Test
