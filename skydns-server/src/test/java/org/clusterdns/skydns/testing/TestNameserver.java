@@ -42,7 +42,8 @@ import org.xbill.DNS.Type;
  * A small upstream nameserver for tests, on 127.0.0.1 with one port for UDP and TCP: it answers
  * from records given as zone-file lines, following CNAMEs among them as a recursive resolver
  * would (NXDOMAIN for other names), and can be told to behave
- * badly — answer late, never answer, truncate every UDP reply, answer SERVFAIL or REFUSED. It
+ * badly — answer late, hold replies until released, never answer, truncate every UDP reply,
+ * answer SERVFAIL or REFUSED. It
  * keeps every query it received, so tests can check what was sent upstream and how often.
  *
  * <p>Replies are recursive-resolver style: RA set, AA clear, RD copied, the question echoed, and
@@ -55,6 +56,11 @@ public final class TestNameserver implements AutoCloseable {
     ANSWER,
     /** Answer after {@link #delay(Duration)}. */
     SLOW,
+    /**
+     * Keep every reply until {@link #release()}: a test decides when answers arrive, so what it
+     * does meanwhile cannot race them however slow the machine.
+     */
+    HELD,
     /** Never answer. */
     SILENT,
     /** Over UDP answer with TC set and no records; over TCP answer in full. */
@@ -72,6 +78,7 @@ public final class TestNameserver implements AutoCloseable {
   private final AtomicInteger tcpQueries = new AtomicInteger();
   private final ScheduledExecutorService delayed = Executors.newSingleThreadScheduledExecutor(daemon("delay"));
   private final List<Socket> connections = new CopyOnWriteArrayList<>();
+  private final List<Runnable> held = new ArrayList<>();
   private volatile Behaviour behaviour = Behaviour.ANSWER;
   private volatile Duration delay = Duration.ofSeconds(10);
   private volatile Function<Message, byte[]> rawReplies;
@@ -121,6 +128,21 @@ public final class TestNameserver implements AutoCloseable {
   /** Sets how the server treats the following queries. */
   public TestNameserver behave(Behaviour behaviour) {
     this.behaviour = behaviour;
+    return this;
+  }
+
+  /**
+   * Sends the replies {@link Behaviour#HELD} kept back, and answers the following queries at once
+   * ({@link Behaviour#ANSWER}).
+   */
+  public TestNameserver release() {
+    List<Runnable> replies;
+    synchronized (held) {
+      behaviour = Behaviour.ANSWER;
+      replies = new ArrayList<>(held);
+      held.clear();
+    }
+    replies.forEach(Runnable::run);
     return this;
   }
 
@@ -265,6 +287,16 @@ public final class TestNameserver implements AutoCloseable {
       case SLOW:
         delayed.schedule(() -> send.accept(reply(query, Behaviour.ANSWER, overTcp).toWire()),
             delay.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      case HELD:
+        synchronized (held) {
+          // Checked again under the lock: a query that raced release() is answered at once.
+          if (behaviour == Behaviour.HELD) {
+            held.add(() -> send.accept(reply(query, Behaviour.ANSWER, overTcp).toWire()));
+            return;
+          }
+        }
+        send.accept(reply(query, Behaviour.ANSWER, overTcp).toWire());
         return;
       default:
         send.accept(reply(query, now, overTcp).toWire());

@@ -32,8 +32,18 @@ import org.xbill.DNS.Type;
  * outstanding cap and the loop marker.
  */
 class ForwarderTest {
-  private static final Duration READ_TIMEOUT = Duration.ofMillis(300);
-  private static final long WAIT_SECONDS = 10;
+  /**
+   * The read timeout where every server asked is meant to answer: never reached on a working
+   * path, so a reply delayed by a loaded machine (a cold I/O thread, a GC pause) cannot turn an
+   * answer into a timeout. The production default.
+   */
+  private static final Duration ANSWERING = Duration.ofSeconds(2);
+  /** The read timeout where only silent servers are waited for: it bounds how long the test takes. */
+  private static final Duration SILENT = Duration.ofMillis(300);
+  /** How long all attempts for one question may take: never the limit that ends a test's question. */
+  private static final Duration QUESTION = Duration.ofSeconds(10);
+  /** How long a test waits for a reply: beyond {@link #QUESTION}, so the forwarder always answers first. */
+  private static final long WAIT_SECONDS = 30;
   private static final String WWW = "www.example.org. 300 IN A 192.0.2.80";
   private static final Resolver.Next UNREACHABLE = request -> {
     throw new AssertionError("the forwarder is the last step and never calls next");
@@ -148,7 +158,8 @@ class ForwarderTest {
   void failsOverFromAServerThatNeverAnswers() throws Exception {
     TestNameserver silent = server().behave(Behaviour.SILENT);
     TestNameserver good = server(WWW);
-    Forwarder forwarder = forwarder(false, 2, false, silent, good);
+    // The good server's reply must come within the same read timeout as the silent one's.
+    Forwarder forwarder = forwarder(ANSWERING, false, 2, false, silent, good);
 
     Message reply = resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
 
@@ -159,9 +170,9 @@ class ForwarderTest {
 
   @Test
   void failsOverFromASlowServer() throws Exception {
-    TestNameserver slow = server(WWW).behave(Behaviour.SLOW).delay(Duration.ofSeconds(5));
+    TestNameserver slow = server(WWW).behave(Behaviour.SLOW).delay(ANSWERING.multipliedBy(3));
     TestNameserver good = server(WWW);
-    Forwarder forwarder = forwarder(false, 2, false, slow, good);
+    Forwarder forwarder = forwarder(ANSWERING, false, 2, false, slow, good);
 
     Message reply = resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
 
@@ -188,15 +199,16 @@ class ForwarderTest {
     TestNameserver silent = server().behave(Behaviour.SILENT);
     TestNameserver alsoSilent = server().behave(Behaviour.SILENT);
     TestNameserver failing = server().behave(Behaviour.SERVFAIL);
-    Forwarder forwarder = forwarder(false, 2, false, failing, silent, alsoSilent);
+    // Nobody answers: short read timeouts keep the wait short, and nothing depends on a reply's speed.
+    Forwarder forwarder = forwarder(SILENT, false, 2, false, failing, silent, alsoSilent);
 
-    // resolve() waits at most WAIT_SECONDS; the question's own limit is two read timeouts.
     Message reply = resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
 
     assertThat(reply.getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(reply.getHeader().getFlag(Flags.RA)).isTrue();
     assertThat(failing.received()).hasSize(1);
     assertThat(silent.received()).as("one attempt per server").hasSize(1);
+    assertThat(alsoSilent.received()).as("one attempt per server").hasSize(1);
   }
 
   @Test
@@ -244,10 +256,15 @@ class ForwarderTest {
   void aServerThatKeepsFailingIsAskedLastUntilItAnswersAgain() throws Exception {
     TestNameserver flaky = server(WWW).behave(Behaviour.SILENT);
     TestNameserver good = server(WWW);
-    Forwarder forwarder = forwarder(false, 2, false, flaky, good);
+    // The servers' health lives in the group, shared by two forwarders. One whose questions end
+    // with the first read timeout asks only the flaky server, and waits only for its silence; the
+    // other has timeouts long enough that every server that answers is heard.
+    UpstreamGroup group = group(ANSWERING, false, flaky, good);
+    Forwarder demoting = new Forwarder(group, new UpstreamExchanger(100, SILENT, SILENT, events), false, 2, events);
+    Forwarder forwarder = new Forwarder(group, exchanger(ANSWERING), false, 2, events);
 
     for (int i = 0; i < Upstream.FAILING_AFTER; i++) {
-      resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
+      resolve(demoting, DnsCase.of("", "www.example.org.", Type.A).query());
     }
     assertThat(flaky.received()).hasSize(Upstream.FAILING_AFTER);
     resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query());
@@ -265,8 +282,9 @@ class ForwarderTest {
 
   @Test
   void identicalQuestionsInFlightAreSentOnce() throws Exception {
-    TestNameserver slow = server(WWW).behave(Behaviour.SLOW).delay(Duration.ofMillis(200));
-    Forwarder forwarder = forwarder(false, 2, false, slow);
+    // The upstream holds its reply until every question is asked: all 20 are in flight together.
+    TestNameserver held = server(WWW).behave(Behaviour.HELD);
+    Forwarder forwarder = forwarder(false, 2, false, held);
     List<CompletableFuture<Message>> replies = new ArrayList<>();
 
     for (int i = 0; i < 20; i++) {
@@ -274,19 +292,21 @@ class ForwarderTest {
       replies.add(forwarder.resolve(request(DnsCase.of("", spelling, Type.A).query()), UNREACHABLE)
           .toCompletableFuture());
     }
+    held.release();
 
     for (CompletableFuture<Message> reply : replies) {
       assertThat(reply.get(WAIT_SECONDS, TimeUnit.SECONDS).getRcode()).isEqualTo(Rcode.NOERROR);
     }
-    assertThat(slow.received()).hasSize(1);
+    assertThat(held.received()).hasSize(1);
     assertThat(replies.get(1).get().getQuestion().getName().toString()).isEqualTo("WWW.EXAMPLE.ORG.");
   }
 
   @Test
   void questionsBeyondTheOutstandingCapFailAtOnce() throws Exception {
     TestNameserver silent = server().behave(Behaviour.SILENT);
-    UpstreamExchanger exchanger = new UpstreamExchanger(2, Duration.ofSeconds(5), Duration.ofSeconds(5), events);
-    Forwarder forwarder = new Forwarder(group(false, silent), exchanger, false, 2, events);
+    // Both the exchanger's and dnsjava's own timeouts far off: the first two stay in flight.
+    UpstreamExchanger exchanger = new UpstreamExchanger(2, QUESTION, QUESTION, events);
+    Forwarder forwarder = new Forwarder(group(QUESTION, false, silent), exchanger, false, 2, events);
 
     CompletableFuture<Message> first = ask(forwarder, "a.example.org.");
     CompletableFuture<Message> second = ask(forwarder, "b.example.org.");
@@ -303,8 +323,8 @@ class ForwarderTest {
   @Test
   void theCapIsFreedWhenQuestionsEnd() throws Exception {
     TestNameserver upstream = server(WWW);
-    UpstreamExchanger exchanger = new UpstreamExchanger(1, READ_TIMEOUT, READ_TIMEOUT, events);
-    Forwarder forwarder = new Forwarder(group(false, upstream), exchanger, false, 2, events);
+    UpstreamExchanger exchanger = new UpstreamExchanger(1, ANSWERING, QUESTION, events);
+    Forwarder forwarder = new Forwarder(group(ANSWERING, false, upstream), exchanger, false, 2, events);
 
     for (int i = 0; i < 3; i++) {
       assertThat(resolve(forwarder, DnsCase.of("", "www.example.org.", Type.A).query()).getRcode())
@@ -361,17 +381,26 @@ class ForwarderTest {
     return server;
   }
 
-  private UpstreamGroup group(boolean rotate, TestNameserver... upstreams) {
+  private static UpstreamGroup group(Duration readTimeout, boolean rotate, TestNameserver... upstreams) {
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (TestNameserver upstream : upstreams) {
       addresses.add(upstream.address());
     }
-    return new UpstreamGroup("nameservers", addresses, READ_TIMEOUT, rotate, false);
+    return new UpstreamGroup("nameservers", addresses, readTimeout, rotate, false);
   }
 
+  private UpstreamExchanger exchanger(Duration readTimeout) {
+    return new UpstreamExchanger(100, readTimeout, QUESTION, events);
+  }
+
+  /** Returns a forwarder for servers that all answer. */
   private Forwarder forwarder(boolean noRec, int ndots, boolean rotate, TestNameserver... upstreams) {
-    UpstreamExchanger exchanger = new UpstreamExchanger(100, READ_TIMEOUT, READ_TIMEOUT.multipliedBy(2), events);
-    return new Forwarder(group(rotate, upstreams), exchanger, noRec, ndots, events);
+    return forwarder(ANSWERING, noRec, ndots, rotate, upstreams);
+  }
+
+  private Forwarder forwarder(Duration readTimeout, boolean noRec, int ndots, boolean rotate,
+      TestNameserver... upstreams) {
+    return new Forwarder(group(readTimeout, rotate, upstreams), exchanger(readTimeout), noRec, ndots, events);
   }
 
   private static CompletableFuture<Message> ask(Forwarder forwarder, String name) {
