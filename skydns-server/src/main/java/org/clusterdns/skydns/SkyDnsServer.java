@@ -86,6 +86,16 @@ public final class SkyDnsServer implements AutoCloseable {
    * @throws InterruptedException when interrupted while binding
    */
   public static SkyDnsServer start(ServerConfig config, Client etcd) throws IOException, InterruptedException {
+    return start(config, etcd, ANSWER_CACHE_MAX_AGE);
+  }
+
+  /**
+   * Starts a server like {@link #start(ServerConfig, Client)} whose stored replies live at most
+   * {@code answerCacheMaxAge} while the data does not change. Tests use a long age, so that only
+   * invalidation, never expiry, can end a stored reply while they run.
+   */
+  static SkyDnsServer start(ServerConfig config, Client etcd, Duration answerCacheMaxAge)
+      throws IOException, InterruptedException {
     EtcdBackend backend = new EtcdBackend(etcd, config.etcd(), System::currentTimeMillis);
     HttpEndpoints http = null;
     DnsServer dns = null;
@@ -122,7 +132,7 @@ public final class SkyDnsServer implements AutoCloseable {
       steps.add(forwarder);
       ResolverChain chain = new ResolverChain(steps);
       AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY, backend::generation,
-          reply -> reuse(reply, domainName, config, inStubZone));
+          reply -> reuse(reply, domainName, config, inStubZone, answerCacheMaxAge));
       dns = new DnsServer(config.listen(), new QueryProcessor(chain, metricsStep, answerCache));
       dns.start();
       http = HttpEndpoints.start(config.metrics(), registry, backend::isSynced);
@@ -147,18 +157,19 @@ public final class SkyDnsServer implements AutoCloseable {
 
   /**
    * Returns how long the transport may reuse a complete reply: an authoritative answer for the
-   * domain until the data changes (at most {@link #ANSWER_CACHE_MAX_AGE}); with the response
+   * domain until the data changes (at most {@code maxAge}); with the response
    * cache on, a forwarded answer as long as the response cache keeps it, TTLs counting down; except
    * address answers whose order round robin varies per query, and stub-zone replies (a stub server
    * may set AA for a zone below the domain, and its TTLs must count down).
    */
-  static AnswerReuse reuse(Message reply, Name domain, ServerConfig config, Predicate<String> inStubZone) {
+  static AnswerReuse reuse(Message reply, Name domain, ServerConfig config, Predicate<String> inStubZone,
+      Duration maxAge) {
     Record question = reply.getQuestion();
     if (question != null && inStubZone.test(question.getName().toString().toLowerCase(Locale.ROOT))) {
       return AnswerReuse.NEVER; // a stub server's reply, even for a zone below the domain: the response cache's
     }
     if (isReusable(reply, domain, config.answer().roundRobin())) {
-      return AnswerReuse.untilDataChanges(ANSWER_CACHE_MAX_AGE);
+      return AnswerReuse.untilDataChanges(maxAge);
     }
     if (config.responseCacheSize() == 0 || question == null
         || ResponseCache.mayComeFromIndex(question.getName(), domain)
