@@ -186,17 +186,23 @@ class EtcdBackendIT {
   }
 
   @Test
-  void capsTheTtlByTheLeaseAndDropsTheKeyWhenTheLeaseExpires() throws Exception {
+  void capsTheTtlByTheLeaseAndDropsTheKeyWhenTheLeaseEnds() throws Exception {
     Client client = client(SHARED.etcd());
     EtcdBackend backend = startedBackend(client, SHARED.etcd().config(prefix));
-    long lease = client.getLeaseClient().grant(2).get(5, TimeUnit.SECONDS).getID();
+    // Longer than the wait, so the lease cannot run out before the capped TTL is seen; shorter
+    // than the TTL of a lease not looked up yet, so only the looked-up lease can cap it this low.
+    long leaseSeconds = 20;
+    assertThat(leaseSeconds).isGreaterThan(WAIT.toSeconds()).isLessThan(ServiceEntry.UNKNOWN_LEASE_MAX_TTL);
+    long lease = client.getLeaseClient().grant(leaseSeconds).get(5, TimeUnit.SECONDS).getID();
     client.getKVClient().put(bytes(key("local/skydns/leased")), bytes("{\"host\":\"10.0.0.7\"}"),
         PutOption.builder().withLeaseId(lease).build()).get(5, TimeUnit.SECONDS);
 
     await().atMost(WAIT).until(() -> {
       List<ServiceEntry> entries = backend.records("leased.skydns.local.", true).entries();
-      return entries.size() == 1 && entries.get(0).effectiveTtl(300, System.currentTimeMillis()) <= 2;
+      return entries.size() == 1 && entries.get(0).effectiveTtl(300, System.currentTimeMillis()) <= leaseSeconds;
     });
+    // etcd deletes a revoked lease's keys as it does an expired one's, without waiting for the clock.
+    client.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> !backend.records("leased.skydns.local.", true).nameExists());
   }
 
