@@ -239,24 +239,26 @@ public final class Synchronizer implements AutoCloseable {
     recordsOwned = reconciler.recordsOwned();
     nextFullNanos = now + resyncNanos;
     fullFailures = 0;
-    fullFailing = false;
+    succeeded();
+    LOG.info("Full reconcile of {} Services: wrote {} and deleted {} records in {} ms",
+        result.services().size(), result.puts(), result.deletes(), TimeUnit.NANOSECONDS.toMillis(now - start));
+    // The listener hears of the reconcile before anyone can see its effect on readiness, so
+    // whoever sees kube2sky ready also sees the metrics of the reconcile that made it so.
+    result.services().forEach((key, done) -> listener.reconciled(key, done.puts(), done.deletes(),
+        latency(pending.getOrDefault(key, WorkQueue.NO_EVENT), now)));
+    listener.fullReconcileDone(result.services().size(), result.puts(), result.deletes(), now - start);
     synchronized (lossLock) {
       fullsCompleted++;
+      fullFailing = false;
       if (lossBefore) {
         // Only a full reconcile that began after the loss was noticed has repaired it.
         lossReported.set(false);
       }
     }
-    succeeded();
-    LOG.info("Full reconcile of {} Services: wrote {} and deleted {} records in {} ms",
-        result.services().size(), result.puts(), result.deletes(), TimeUnit.NANOSECONDS.toMillis(now - start));
     if (!ready) {
       ready = true;
       LOG.info("Ready: etcd holds the records of every Service");
     }
-    result.services().forEach((key, done) -> listener.reconciled(key, done.puts(), done.deletes(),
-        latency(pending.getOrDefault(key, WorkQueue.NO_EVENT), now)));
-    listener.fullReconcileDone(result.services().size(), result.puts(), result.deletes(), now - start);
   }
 
   /** Reads the cluster leaves: a revision that went backwards or missing leaves mean etcd lost its data. */

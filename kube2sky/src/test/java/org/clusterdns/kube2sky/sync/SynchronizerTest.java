@@ -189,7 +189,8 @@ class SynchronizerTest {
 
     store.memory.wipe();
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> store.memory.contents().equals(before));
+    await().atMost(Duration.ofSeconds(5)).until(() -> listener.fullReconciles.get() >= 2 && synchronizer.isReady());
+    assertThat(store.memory.contents()).isEqualTo(before);
     assertThat(listener.dataLosses).hasValue(1);
     assertThat(listener.fullReconciles).hasValue(2);
   }
@@ -248,7 +249,8 @@ class SynchronizerTest {
 
     store.memory.commit(List.of(new Change(Map.of(), Set.of(DNS_VERSION))));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> store.memory.contents().containsKey(DNS_VERSION));
+    await().atMost(Duration.ofSeconds(5)).until(() -> listener.fullReconciles.get() >= 2 && synchronizer.isReady());
+    assertThat(store.memory.contents()).containsKey(DNS_VERSION);
     assertThat(listener.dataLosses).hasValue(1);
   }
 
