@@ -161,7 +161,7 @@ public final class EtcdProcess implements AutoCloseable {
     if (wipeData) {
       deleteRecursively(dataDirectory);
     }
-    launch();
+    relaunchOnTheSamePorts();
     if (wipeData && mode == Mode.AUTH) {
       enableAuth();
     }
@@ -198,6 +198,41 @@ public final class EtcdProcess implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  private void relaunchOnTheSamePorts() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        launch();
+        return;
+      } catch (PortTakenException e) {
+        // Clients keep the endpoint across a restart, so the ports cannot change: another process
+        // took one while etcd was down, and etcd gets it back once that process lets go.
+        if (attempt == START_ATTEMPTS) {
+          throw e;
+        }
+        awaitPortsFree();
+      }
+    }
+  }
+
+  private void awaitPortsFree() {
+    try {
+      Awaitility.await("ports " + clientPort + " and " + peerPort + " free for etcd")
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> isFree(clientPort) && isFree(peerPort));
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("etcd's ports stayed taken:\n" + logTail(), e);
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private void launch() {
@@ -253,7 +288,8 @@ public final class EtcdProcess implements AutoCloseable {
     if (!process.isAlive()) {
       String tail = logTail();
       process = null;
-      if (tail.contains("address already in use")) {
+      // Only this launch's lines: an earlier launch that lost its port must not speak for this one.
+      if (tail.substring(Math.max(0, tail.lastIndexOf("=== "))).contains("address already in use")) {
         throw new PortTakenException(tail);
       }
       throw new IllegalStateException("etcd exited during start-up:\n" + tail);
