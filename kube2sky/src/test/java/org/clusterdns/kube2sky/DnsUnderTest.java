@@ -48,8 +48,12 @@ import org.xbill.DNS.Type;
 final class DnsUnderTest implements AutoCloseable {
   /** The cluster domain. */
   static final String DOMAIN = "cluster.local.";
-  /** How long a change may take from the API server to a DNS answer. */
-  static final Duration PROPAGATION = Duration.ofSeconds(5);
+  /**
+   * How long a change may take from the API server to a DNS answer before a test fails. It takes
+   * tens of milliseconds (the kube2sky benchmark measures it); the bound is wide because CI
+   * machines are shared and a test must fail for a change that is lost, not for one that is slow.
+   */
+  static final Duration PROPAGATION = Duration.ofSeconds(15);
 
   private final TestNameserver upstream;
   private final Client etcd;

@@ -64,6 +64,8 @@ class Kube2SkyEndToEndIT {
   private static final String WEB_SRV = "_http._tcp.web.shop.svc.cluster.local.";
   private static final String WEB_KEY = "/skydns/local/cluster/svc/shop/web";
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
+  /** The bound: every record back within 5 s of etcd restarting empty. */
+  private static final Duration RESTORE_BOUND = Duration.ofSeconds(5);
 
   @RegisterExtension
   static final EtcdExtension ETCD = new EtcdExtension(Mode.PLAIN);
@@ -324,7 +326,7 @@ class Kube2SkyEndToEndIT {
       etcd.restart(true);
       long restarted = System.nanoTime();
       try (Client reader = etcd.newClient()) {
-        await("web's records back in the emptied etcd").atMost(PROPAGATION).pollInterval(Duration.ofMillis(50))
+        await("web's records back in the emptied etcd").atMost(RESTORE_BOUND).pollInterval(Duration.ofMillis(50))
             .ignoreExceptions()
             .until(() -> values(reader, WEB_KEY + "/").stream().anyMatch(value -> value.contains("10.96.2.1")));
         assertThat(values(reader, "/skydns/local/cluster/dns-version")).as("dns-version back").hasSize(1);

@@ -32,7 +32,7 @@ class EtcdRecordStoreIT {
   @RegisterExtension
   static final EtcdExtension ETCD = new EtcdExtension(Mode.PLAIN);
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private Client client;
   private EtcdRecordStore store;

@@ -41,7 +41,7 @@ class ServiceReconcilerIT {
   @BeforeEach
   void connect() {
     client = ETCD.etcd().newClient();
-    store = new EtcdRecordStore(client, Duration.ofSeconds(2), 4);
+    store = new EtcdRecordStore(client, Duration.ofSeconds(5), 4);
     store.commit(List.of(new Change(Map.of(), Set.copyOf(contents().keySet()))));
   }
 

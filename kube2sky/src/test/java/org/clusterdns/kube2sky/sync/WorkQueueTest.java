@@ -65,12 +65,25 @@ class WorkQueueTest {
 
     assertThat(queue.failed(item)).isEqualTo(BACKOFF.delayNanos(1));
     assertThat(queue.depth()).isEqualTo(1);
-    assertThat(queue.poll(NO_WAIT)).isEmpty();
 
     Optional<Item<String>> retried = queue.poll(LONG_WAIT);
     assertThat(System.nanoTime() - failedAt).isGreaterThanOrEqualTo(BACKOFF.delayNanos(1));
     assertThat(retried).contains(new Item<>("web", 42L, 1));
     assertThat(queue.failed(retried.get())).isEqualTo(BACKOFF.delayNanos(2));
+  }
+
+  @Test
+  void failedKeyWaitsOutItsBackoff() throws InterruptedException {
+    // A backoff far longer than any scheduling delay, so "not yet due" cannot be a matter of luck.
+    WorkQueue<String> slow = new WorkQueue<>(new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(1)));
+    slow.add("web", 42);
+    slow.failed(slow.poll(NO_WAIT).orElseThrow());
+
+    assertThat(slow.poll(NO_WAIT)).isEmpty();
+    assertThat(slow.poll(TimeUnit.MILLISECONDS.toNanos(200))).isEmpty();
+    assertThat(slow.depth()).isEqualTo(1);
+    slow.retryNow();
+    assertThat(slow.poll(NO_WAIT)).contains(new Item<>("web", 42L, 1));
   }
 
   @Test
