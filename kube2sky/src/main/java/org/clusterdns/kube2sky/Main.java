@@ -3,13 +3,13 @@ package org.clusterdns.kube2sky;
 import io.etcd.jetcd.Client;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
-import java.util.concurrent.CountDownLatch;
 import org.clusterdns.etcd.EtcdClients;
 import org.clusterdns.kube2sky.config.Kube2SkyConfig;
 import org.clusterdns.kube2sky.config.Kube2SkyConfigLoader;
 import org.clusterdns.kube2sky.watch.KubernetesClients;
 import org.clusterdns.process.flags.ConfigException;
 import org.clusterdns.process.lifecycle.FatalErrors;
+import org.clusterdns.process.lifecycle.Shutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,14 +69,7 @@ public final class Main {
     }
     try {
       Kube2Sky kube2sky = Kube2Sky.start(config, kubernetes, etcd);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        kube2sky.close();
-        kubernetes.close();
-        etcd.close();
-        stopped.countDown();
-      }, "shutdown"));
-      stopped.await();
+      Shutdown.awaitThenClose(kube2sky, kubernetes, etcd);
       return 0;
     } catch (Exception e) {
       err.println("kube2sky: cannot start: " + e.getMessage());

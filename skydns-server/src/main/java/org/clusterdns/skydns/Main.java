@@ -3,7 +3,6 @@ package org.clusterdns.skydns;
 import io.etcd.jetcd.Client;
 import java.io.PrintStream;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import org.clusterdns.etcd.EtcdClients;
 import org.clusterdns.etcd.EtcdReadException;
 import org.clusterdns.process.flags.ConfigException;
@@ -11,6 +10,7 @@ import org.clusterdns.skydns.config.BootstrapConfig;
 import org.clusterdns.skydns.config.ServerConfig;
 import org.clusterdns.skydns.config.ServerConfigLoader;
 import org.clusterdns.process.lifecycle.FatalErrors;
+import org.clusterdns.process.lifecycle.Shutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,13 +70,7 @@ public final class Main {
       }
       warnAboutInactiveSettings(config);
       SkyDnsServer server = SkyDnsServer.start(config, etcd);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
-        etcd.close();
-        stopped.countDown();
-      }, "shutdown"));
-      stopped.await();
+      Shutdown.awaitThenClose(server, etcd);
       return 0;
     } catch (ConfigException e) {
       err.println("skydns-server: " + withHelpHint(e.getMessage()));

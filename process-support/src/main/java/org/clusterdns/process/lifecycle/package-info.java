@@ -1,2 +1,2 @@
-/** How a clusterdns process ends when it can no longer do its job: fatal errors stop it. */
+/** How a clusterdns process ends: fatal errors stop it, and a shutdown closes what it started. */
 package org.clusterdns.process.lifecycle;
