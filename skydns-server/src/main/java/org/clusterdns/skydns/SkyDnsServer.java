@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.clusterdns.skydns.backend.BackendStatus;
 import org.clusterdns.skydns.backend.EtcdBackend;
@@ -110,6 +111,7 @@ public final class SkyDnsServer implements AutoCloseable {
           ? Optional.of(new StubZones(backend, domain, new EtcdPath(config.etcd().pathPrefix()), config.readTimeout()))
           : Optional.empty();
       Predicate<String> inStubZone = name -> stubZones.map(zones -> zones.match(name).isPresent()).orElse(false);
+      LongSupplier routing = stubZones.<LongSupplier>map(zones -> zones::version).orElse(() -> 0);
       MetricsResolver metricsStep = new MetricsResolver(metrics, domain, inStubZone);
       UpstreamExchanger exchanger = new UpstreamExchanger(config.forwardMaxOutstanding(), config.readTimeout(),
           config.readTimeout().multipliedBy(QUESTION_TIMEOUT_ATTEMPTS), metricsStep);
@@ -120,7 +122,7 @@ public final class SkyDnsServer implements AutoCloseable {
       steps.add(metricsStep);
       if (config.responseCacheSize() > 0) {
         steps.add(new ResponseCache(new ResponseCacheConfig(config.responseCacheSize(), config.responseCacheTtl(),
-            domain, config.answer().roundRobin()), backend::generation, System::nanoTime,
+            domain, config.answer().roundRobin()), backend::generation, routing, System::nanoTime,
             () -> ThreadLocalRandom.current().nextLong(), () -> metrics.cacheMiss(CacheKind.RESPONSE)));
       }
       stubZones.ifPresent(zones -> steps.add(new StubResolver(zones, exchanger, metricsStep)));
@@ -131,7 +133,7 @@ public final class SkyDnsServer implements AutoCloseable {
           () -> ThreadLocalRandom.current().nextLong()));
       steps.add(forwarder);
       ResolverChain chain = new ResolverChain(steps);
-      AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY, backend::generation,
+      AnswerCacheSettings answerCache = new AnswerCacheSettings(ANSWER_CACHE_CAPACITY, backend::generation, routing,
           reply -> reuse(reply, domainName, config, inStubZone, answerCacheMaxAge));
       dns = new DnsServer(config.listen(), new QueryProcessor(chain, metricsStep, answerCache));
       dns.start();

@@ -200,6 +200,27 @@ class ForwardingIT {
   }
 
   @Test
+  void aStubZoneAddedOrRemovedTakesOverCachedAnswersAtOnce() throws Exception {
+    TestNameserver stub = TestNameserver.start("www.example.org. 300 IN A 192.0.2.53");
+    resources.add(stub);
+    // Cached answers would otherwise live for a minute (rcache_ttl), far beyond the wait below.
+    SkyDnsServer server = server("skydns", "-nameservers", upstream.hostPort(), "-stubzones", "-rcache", "100",
+        "-rcache-ttl", "60");
+    for (int i = 0; i < 2; i++) {
+      DnsAssertions.assertSection(ask(server, "www.example.org.", Type.A), Section.ANSWER, List.of(WWW));
+    }
+    assertThat(upstream.receivedFor("www.example.org.", Type.A)).as("the second answer came from a cache").isEqualTo(1);
+
+    put("/skydns/local/skydns/dns/stub/org/example/ns1", "{\"host\":\"127.0.0.1\",\"port\":" + stub.address().getPort() + "}");
+    await().atMost(WAIT).untilAsserted(() -> DnsAssertions.assertSection(
+        ask(server, "www.example.org.", Type.A), Section.ANSWER, List.of("www.example.org. 300 IN A 192.0.2.53")));
+
+    writer.getKVClient().delete(bytes("/skydns/local/skydns/dns/stub/org/example/ns1")).get(10, TimeUnit.SECONDS);
+    await().atMost(WAIT).untilAsserted(() -> DnsAssertions.assertSection(
+        ask(server, "www.example.org.", Type.A), Section.ANSWER, List.of(WWW)));
+  }
+
+  @Test
   void twoServersThatAreEachOthersStubDoNotLoop() throws Exception {
     // A loop that is not cut ends only by a read timeout: one far beyond the bound below tells the two apart.
     SkyDnsServer first = server("first", "-nameservers", upstream.hostPort(), "-stubzones", "-rtimeout", "20s");

@@ -26,8 +26,9 @@ import org.xbill.DNS.Message;
  * answers made from the data remember the backend generation they were made at and are ignored
  * once the data changed, and expire after a short maximum age, which bounds how stale a
  * lease-derived TTL or the hourly SOA serial can get; answers from elsewhere (the response cache's
- * forwarded answers) live out their lifetime with their TTLs counting down, and are reused only for
- * queries with the same RD, CD and AD bits, which upstream servers may answer differently.
+ * forwarded answers) live out their lifetime with their TTLs counting down, unless the stub zones
+ * change (the name may go to another server then), and are reused only for queries with the same
+ * RD, CD and AD bits, which upstream servers may answer differently.
  *
  * @implNote Thread-safe and lock-free on lookups. When full, the whole cache is dropped: cheap,
  *     rare, and refilled by the next queries. Memory is bounded by capacity times the largest UDP
@@ -46,6 +47,7 @@ final class AnswerCache {
 
   private final int capacity;
   private final LongSupplier generation;
+  private final LongSupplier routing;
   private final LongSupplier nanoClock;
   private final Function<Message, AnswerReuse> reuse;
   private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
@@ -54,15 +56,18 @@ final class AnswerCache {
    * Creates a cache of at most {@code capacity} replies.
    *
    * @param generation the backend's data generation; a change ends the answers made from the data
+   * @param routing the stub zones' version; a change ends every answer
    * @param nanoClock a monotonic clock in nanoseconds
    * @param reuse how long a complete (untruncated) reply may be reused
    */
-  AnswerCache(int capacity, LongSupplier generation, LongSupplier nanoClock, Function<Message, AnswerReuse> reuse) {
+  AnswerCache(int capacity, LongSupplier generation, LongSupplier routing, LongSupplier nanoClock,
+      Function<Message, AnswerReuse> reuse) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive");
     }
     this.capacity = capacity;
     this.generation = Objects.requireNonNull(generation, "generation");
+    this.routing = Objects.requireNonNull(routing, "routing");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.reuse = Objects.requireNonNull(reuse, "reuse");
   }
@@ -81,7 +86,8 @@ final class AnswerCache {
       return null;
     }
     long age = nanoClock.getAsLong() - entry.createdNanos;
-    if (age > entry.lifetimeNanos || (entry.generation != NO_GENERATION && entry.generation != generation.getAsLong())) {
+    if (age > entry.lifetimeNanos || (entry.generation != NO_GENERATION && entry.generation != generation.getAsLong())
+        || entry.routing != routing.getAsLong()) {
       entries.remove(question.key(query), entry);
       return null;
     }
@@ -107,7 +113,7 @@ final class AnswerCache {
    * {@value DnsRequest#MAX_UDP_SIZE} bytes. Larger replies only ever go over TCP, where they are
    * rare; leaving them out bounds the cache's memory to capacity times that size.
    */
-  void store(byte[] query, Message message, byte[] reply, long dataGeneration) {
+  void store(byte[] query, Message message, byte[] reply, long dataGeneration, long routingVersion) {
     if (reply.length > DnsRequest.MAX_UDP_SIZE) {
       return;
     }
@@ -130,7 +136,7 @@ final class AnswerCache {
       entries.clear();
     }
     entries.put(question.key(query), new Entry(reply.clone(), how.endsWithDataChange() ? dataGeneration : NO_GENERATION,
-        nanoClock.getAsLong(), how.lifetimeNanos(), how.countsDown() ? queryFlags(query) : ANY_FLAGS, ttlOffsets));
+        routingVersion, nanoClock.getAsLong(), how.lifetimeNanos(), how.countsDown() ? queryFlags(query) : ANY_FLAGS, ttlOffsets));
   }
 
   /** Returns the RD, AD and CD bits of a query's header. */
@@ -142,6 +148,11 @@ final class AnswerCache {
   /** Returns the backend generation now, to be passed to {@link #store} for a query resolved after it. */
   long generation() {
     return generation.getAsLong();
+  }
+
+  /** Returns the stub zones' version now, to be passed to {@link #store} for a query resolved after it. */
+  long routing() {
+    return routing.getAsLong();
   }
 
   /** Returns how many replies are stored. */
@@ -156,10 +167,11 @@ final class AnswerCache {
    * One stored reply.
    *
    * @param generation the data generation it was made at, or {@link #NO_GENERATION}
+   * @param routing the stub zones' version it was made at
    * @param queryFlags the RD, AD and CD bits of the query it answered, or {@link #ANY_FLAGS}
    * @param ttlOffsets where its TTLs are, when they count down; otherwise {@code null}
    */
-  private record Entry(byte[] reply, long generation, long createdNanos, long lifetimeNanos, int queryFlags,
+  private record Entry(byte[] reply, long generation, long routing, long createdNanos, long lifetimeNanos, int queryFlags,
       int[] ttlOffsets) {}
 
   /** The facts about a simple query that the cache needs, read straight from the wire. */

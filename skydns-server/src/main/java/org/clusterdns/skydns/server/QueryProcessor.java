@@ -118,13 +118,14 @@ public final class QueryProcessor {
     }
     DnsRequest request = new DnsRequest(query, client, tcp, System.nanoTime());
     long generation = cache == null ? 0 : cache.generation();
+    long routing = cache == null ? 0 : cache.routing();
     CompletionStage<Message> stage;
     try {
       stage = Objects.requireNonNull(chain.resolve(request), "the resolver chain returned no stage");
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    return stage.handle((reply, error) -> finish(wire, request, reply, error, generation));
+    return stage.handle((reply, error) -> finish(wire, request, reply, error, generation, routing));
   }
 
   /** Parses {@code wire}, or returns {@code null} when it is not a DNS message. */
@@ -190,7 +191,8 @@ public final class QueryProcessor {
     return CompletableFuture.completedFuture(send(fitter.fit(reply, queryOpt, limit, tcp), tcp));
   }
 
-  private byte[] finish(byte[] wire, DnsRequest request, Message reply, Throwable error, long generation) {
+  private byte[] finish(byte[] wire, DnsRequest request, Message reply, Throwable error, long generation,
+      long routing) {
     Message query = request.query();
     if (error != null) {
       Throwable cause = error instanceof CompletionException && error.getCause() != null
@@ -206,7 +208,7 @@ public final class QueryProcessor {
     try {
       ReplyFitter.Fitted fitted = fitter.fit(reply, query.getOPT(), request.maxReplySize(), request.tcp());
       if (cache != null && fitted.complete()) {
-        cache.store(wire, reply, fitted.wire(), generation);
+        cache.store(wire, reply, fitted.wire(), generation, routing);
       }
       return send(fitted, request.tcp());
     } catch (RuntimeException e) {

@@ -28,6 +28,7 @@ class AnswerCacheTest {
 
   private final AtomicInteger resolved = new AtomicInteger();
   private final AtomicLong generation = new AtomicLong(1);
+  private final AtomicLong routing = new AtomicLong(1);
   private final AtomicInteger answerCount = new AtomicInteger(1);
   private final RecordingEvents events = new RecordingEvents();
   private AnswerReuse reuse = AnswerReuse.untilDataChanges(Duration.ofMinutes(1));
@@ -38,7 +39,7 @@ class AnswerCacheTest {
         return CompletableFuture.completedFuture(addressReply(request, answerCount.get()));
       },
       events,
-      new AnswerCacheSettings(100, generation::get, reply -> reuse));
+      new AnswerCacheSettings(100, generation::get, routing::get, reply -> reuse));
 
   private Message ask(Message query, boolean tcp) {
     byte[] reply = processor.process(query.toWire(), CLIENT, tcp).toCompletableFuture().join();
@@ -124,11 +125,11 @@ class AnswerCacheTest {
     assertThat(resolved).hasValue(2);
     assertThat(events.cachedBytes).isEmpty();
 
-    AnswerCache cache = new AnswerCache(10, () -> 1, System::nanoTime, reply -> FOREVER);
+    AnswerCache cache = new AnswerCache(10, () -> 1, () -> 1, System::nanoTime, reply -> FOREVER);
     byte[] query = query("web.skydns.local", Type.A).toWire();
-    cache.store(query, new Message(), new byte[1233], 1);
+    cache.store(query, new Message(), new byte[1233], 1, 1);
     assertThat(cache.size()).isZero();
-    cache.store(query, new Message(), new byte[1232], 1);
+    cache.store(query, new Message(), new byte[1232], 1, 1);
     assertThat(cache.size()).isOne();
   }
 
@@ -161,11 +162,11 @@ class AnswerCacheTest {
   @Test
   void entriesExpireAfterTheirMaximumAge() {
     AtomicLong now = new AtomicLong();
-    AnswerCache cache = new AnswerCache(10, () -> 1, now::get, reply -> new AnswerReuse(1_000, true, false));
+    AnswerCache cache = new AnswerCache(10, () -> 1, () -> 1, now::get, reply -> new AnswerReuse(1_000, true, false));
     byte[] query = query("web.skydns.local", Type.A).toWire();
     Message reply = new Message(4242);
     reply.getHeader().setRcode(Rcode.NOERROR);
-    cache.store(query, reply, query, 1);
+    cache.store(query, reply, query, 1, 1);
     assertThat(cache.lookup(query, false)).isNotNull();
     now.set(1_001);
     assertThat(cache.lookup(query, false)).isNull();
@@ -173,11 +174,11 @@ class AnswerCacheTest {
 
   @Test
   void aFullCacheStartsOver() {
-    AnswerCache cache = new AnswerCache(2, () -> 1, System::nanoTime, reply -> FOREVER);
+    AnswerCache cache = new AnswerCache(2, () -> 1, () -> 1, System::nanoTime, reply -> FOREVER);
     Message reply = new Message();
     for (String host : new String[] {"a", "b", "c"}) {
       byte[] query = query(host + ".skydns.local", Type.A).toWire();
-      cache.store(query, reply, query, 1);
+      cache.store(query, reply, query, 1, 1);
     }
     assertThat(cache.size()).isEqualTo(1);
   }
@@ -185,11 +186,11 @@ class AnswerCacheTest {
   @Test
   void forwardedAnswersCountTheirTtlsDownAndOutliveDataChanges() {
     AtomicLong now = new AtomicLong();
-    AnswerCache cache = new AnswerCache(10, generation::get, now::get,
+    AnswerCache cache = new AnswerCache(10, generation::get, routing::get, now::get,
         reply -> AnswerReuse.countingDown(Duration.ofSeconds(60)));
     byte[] query = query("www.example.org", Type.A).toWire();
     Message reply = addressReply(new DnsRequest(query("www.example.org", Type.A), CLIENT, false, 0), 2);
-    cache.store(query, reply, reply.toWire(), generation.get());
+    cache.store(query, reply, reply.toWire(), generation.get(), routing.get());
 
     now.set(Duration.ofMillis(2_500).toNanos());
     generation.incrementAndGet();
@@ -202,12 +203,45 @@ class AnswerCacheTest {
   }
 
   @Test
+  void aStubZoneChangeEndsForwardedAnswersAtOnce() {
+    AnswerCache cache = new AnswerCache(10, generation::get, routing::get, System::nanoTime,
+        reply -> AnswerReuse.countingDown(Duration.ofSeconds(60)));
+    byte[] query = query("www.example.org", Type.A).toWire();
+    Message reply = addressReply(new DnsRequest(query("www.example.org", Type.A), CLIENT, false, 0), 1);
+    cache.store(query, reply, reply.toWire(), generation.get(), routing.get());
+    assertThat(cache.lookup(query, false)).isNotNull();
+
+    routing.incrementAndGet();
+
+    assertThat(cache.lookup(query, false)).as("the name may go to a stub server now").isNull();
+  }
+
+  @Test
+  void anAnswerResolvedWhileTheStubZonesChangedIsNotReused() {
+    reuse = AnswerReuse.countingDown(Duration.ofSeconds(60));
+    QueryProcessor changing = new QueryProcessor(
+        request -> {
+          resolved.incrementAndGet();
+          routing.incrementAndGet(); // a stub zone is added while the upstream answers
+          return CompletableFuture.completedFuture(addressReply(request, 1));
+        },
+        events,
+        new AnswerCacheSettings(100, generation::get, routing::get, reply -> reuse));
+    byte[] wire = query("www.example.org", Type.A).toWire();
+
+    changing.process(wire, CLIENT, false).toCompletableFuture().join();
+    changing.process(wire, CLIENT, false).toCompletableFuture().join();
+
+    assertThat(resolved).hasValue(2);
+  }
+
+  @Test
   void forwardedAnswersAreReusedOnlyForTheSameRdAdAndCdBits() {
-    AnswerCache cache = new AnswerCache(10, generation::get, System::nanoTime,
+    AnswerCache cache = new AnswerCache(10, generation::get, routing::get, System::nanoTime,
         reply -> AnswerReuse.countingDown(Duration.ofSeconds(60)));
     Message asked = query("www.example.org", Type.A);
     Message reply = addressReply(new DnsRequest(asked, CLIENT, false, 0), 1);
-    cache.store(asked.toWire(), reply, reply.toWire(), generation.get());
+    cache.store(asked.toWire(), reply, reply.toWire(), generation.get(), routing.get());
 
     Message noRecursion = query("www.example.org", Type.A);
     noRecursion.getHeader().unsetFlag(Flags.RD);

@@ -52,9 +52,10 @@ import org.xbill.DNS.Type;
  * <p>Answers for the served domain and for reverse ({@code arpa.}) names may come from the index:
  * they are reused only while the index generation is the one seen before the chain was asked, so
  * a change of the data ends them at once. Every other name can only be answered by a stub zone or
- * an upstream, so those replies live out their TTL whatever the index does. The question name
- * decides rather than the AA flag, because local PTR answers are not authoritative and upstreams
- * can set AA.
+ * an upstream, so those replies live out their TTL whatever else the index does, unless the stub
+ * zones change: then a name may go to another server, and every such reply ends at once. The
+ * question name decides rather than the AA flag, because local PTR answers are not authoritative
+ * and upstreams can set AA.
  *
  * <p>Every query passed on counts one miss, including those that bypass the cache, so hits plus
  * misses are the queries this step saw. Concurrent misses for one key each go on down the chain:
@@ -79,6 +80,7 @@ public final class ResponseCache implements Resolver {
   private final Name domain;
   private final boolean roundRobin;
   private final LongSupplier generation;
+  private final LongSupplier routing;
   private final LongSupplier nanoClock;
   private final RandomGenerator random;
   private final Runnable miss;
@@ -92,18 +94,20 @@ public final class ResponseCache implements Resolver {
    *
    * @param config capacity, lifetime, served domain and round robin
    * @param generation the index's data generation ({@code Backend::generation})
+   * @param routing the stub zones' version ({@code StubZones::version}; constant without stub zones)
    * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime})
    * @param random the source for round robin; called on event-loop threads
    * @param miss counts one cache miss ({@code dns_cachemiss_count_total{cache="response"}})
    * @throws IllegalArgumentException when the domain is not a DNS name
    */
-  public ResponseCache(ResponseCacheConfig config, LongSupplier generation, LongSupplier nanoClock,
-      RandomGenerator random, Runnable miss) {
+  public ResponseCache(ResponseCacheConfig config, LongSupplier generation, LongSupplier routing,
+      LongSupplier nanoClock, RandomGenerator random, Runnable miss) {
     this.capacity = config.capacity();
     this.maxLifetimeNanos = config.ttl().toNanos();
     this.domain = parseDomain(config.domain());
     this.roundRobin = config.roundRobin();
     this.generation = Objects.requireNonNull(generation, "generation");
+    this.routing = Objects.requireNonNull(routing, "routing");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.random = Objects.requireNonNull(random, "random");
     this.miss = Objects.requireNonNull(miss, "miss");
@@ -123,9 +127,11 @@ public final class ResponseCache implements Resolver {
     if (key == null) {
       return next.resolve(request);
     }
+    // Taken before the chain is asked: a change while it works must end what it answers.
     long generationBefore = generation.getAsLong();
+    long routingBefore = routing.getAsLong();
     return next.resolve(request).thenApply(reply -> {
-      store(key, request, reply, generationBefore);
+      store(key, request, reply, generationBefore, routingBefore);
       return reply;
     });
   }
@@ -144,7 +150,7 @@ public final class ResponseCache implements Resolver {
     if (age >= entry.lifetimeNanos) {
       return null;
     }
-    if (entry.fromIndex && entry.generation != generation.getAsLong()) {
+    if (entry.generation != (entry.fromIndex ? generation.getAsLong() : routing.getAsLong())) {
       return null;
     }
     Message reply = entry.reply.replyTo(request.query(), age / NANOS_PER_SECOND);
@@ -154,7 +160,7 @@ public final class ResponseCache implements Resolver {
     return reply;
   }
 
-  private void store(Key key, DnsRequest request, Message reply, long generationBefore) {
+  private void store(Key key, DnsRequest request, Message reply, long generationBefore, long routingBefore) {
     if (reply == null) {
       return;
     }
@@ -168,7 +174,8 @@ public final class ResponseCache implements Resolver {
         return;
       }
       boolean fromIndex = mayComeFromIndex(request.qname(), domain);
-      insert(new Entry(key, cached, nanoClock.getAsLong(), lifetimeNanos, fromIndex, generationBefore));
+      insert(new Entry(key, cached, nanoClock.getAsLong(), lifetimeNanos, fromIndex,
+          fromIndex ? generationBefore : routingBefore));
     } catch (RuntimeException e) {
       // dnsjava can hold records it cannot encode; the transport will fail on them too.
       log.debug("not caching the reply to {} {}: {}", request.qname(), Type.string(request.qtype()),
@@ -335,7 +342,8 @@ public final class ResponseCache implements Resolver {
    *
    * @param storedNanos when it was kept, on the nano clock
    * @param fromIndex whether it may have been made from the index
-   * @param generation the index generation seen before the chain was asked for it
+   * @param generation what was seen before the chain was asked for it: the index generation when
+   *     it may come from the index, otherwise the stub zones' version
    */
   private record Entry(Key key, CachedReply reply, long storedNanos, long lifetimeNanos,
       boolean fromIndex, long generation) {}

@@ -43,7 +43,7 @@ public final class StubZones {
   private final String stubDirectory;
   private final EtcdPath paths;
   private final Duration timeout;
-  private volatile Table table = new Table(Long.MIN_VALUE, Map.of());
+  private volatile Table table = new Table(Long.MIN_VALUE, 0, Map.of());
 
   /**
    * Creates the table.
@@ -84,6 +84,15 @@ public final class StubZones {
     }
   }
 
+  /**
+   * Returns a number that changes whenever a zone is added or removed or its servers change, and
+   * only then: caches keep replies from stub servers and upstreams while it stays the same, since
+   * which server a name goes to did not change. (Other data changes leave it alone.)
+   */
+  public long version() {
+    return current().version;
+  }
+
   /** Returns the zones and their servers' addresses as now configured. */
   public Map<String, List<InetSocketAddress>> zones() {
     Map<String, List<InetSocketAddress>> zones = new LinkedHashMap<>();
@@ -99,11 +108,13 @@ public final class StubZones {
     }
     Table rebuilt;
     try {
-      rebuilt = new Table(generation, build(known.zones));
+      Map<String, UpstreamGroup> zones = build(known.zones);
+      // Unchanged zones keep their group objects, so equal maps mean the same routing.
+      rebuilt = new Table(generation, zones.equals(known.zones) ? known.version : known.version + 1, zones);
     } catch (RuntimeException e) {
       // One odd value must not fail every question: keep the previous table, as SkyDNS did.
       log.warn("cannot read the stub zones under {}, keeping the previous ones: {}", stubDirectory, e.toString());
-      rebuilt = new Table(generation, known.zones);
+      rebuilt = new Table(generation, known.version, known.zones);
     }
     table = rebuilt;
     return rebuilt;
@@ -159,5 +170,10 @@ public final class StubZones {
 
   private record Server(String zone, InetSocketAddress address) {}
 
-  private record Table(long generation, Map<String, UpstreamGroup> zones) {}
+  /**
+   * The zones as of one backend generation.
+   *
+   * @param version see {@link #version()}
+   */
+  private record Table(long generation, long version, Map<String, UpstreamGroup> zones) {}
 }

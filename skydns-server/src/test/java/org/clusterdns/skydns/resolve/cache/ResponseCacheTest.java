@@ -51,6 +51,7 @@ class ResponseCacheTest {
 
   private final AtomicLong clock = new AtomicLong(1_000 * SECOND);
   private final AtomicLong generation = new AtomicLong(1);
+  private final AtomicLong routing = new AtomicLong(1);
   private final AtomicInteger misses = new AtomicInteger();
   private final AtomicInteger calls = new AtomicInteger();
   /** What the rest of the chain answers; by default one A record with TTL 30 at the question name. */
@@ -65,7 +66,7 @@ class ResponseCacheTest {
 
   private ResponseCache cache(int capacity, boolean roundRobin) {
     return new ResponseCache(new ResponseCacheConfig(capacity, Duration.ofSeconds(60), DOMAIN, roundRobin),
-        generation::get, clock::get, new Random(7), misses::incrementAndGet);
+        generation::get, routing::get, clock::get, new Random(7), misses::incrementAndGet);
   }
 
   private Message ask(Message query) {
@@ -360,6 +361,38 @@ class ResponseCacheTest {
   }
 
   @Test
+  void aStubZoneChangeEndsForwardedAnswersButNotThoseOfTheIndex() {
+    upstream = request -> reply(request, Rcode.NOERROR, List.of(owner(request) + " 30 IN A 10.0.0.1"),
+        List.of(), List.of());
+    Message forwarded = query("www.example.com.", Type.A);
+    Message fromIndex = query("web.cluster.local.", Type.A);
+    ask(forwarded);
+    ask(fromIndex);
+    assertThat(calls).hasValue(2);
+
+    routing.incrementAndGet();
+    ask(fromIndex);
+    assertThat(calls).as("the index did not change").hasValue(2);
+    ask(forwarded);
+    assertThat(calls).as("the name may go to another server now").hasValue(3);
+    ask(forwarded);
+    assertThat(calls).hasValue(3);
+  }
+
+  @Test
+  void aForwardedAnswerMadeWhileTheStubZonesChangedIsNotReusedAfterwards() {
+    upstream = request -> {
+      routing.incrementAndGet(); // a stub zone is added while the upstream answers
+      return reply(request, Rcode.NOERROR, List.of(owner(request) + " 30 IN A 10.0.0.1"), List.of(), List.of());
+    };
+    ask(query("www.example.com.", Type.A));
+
+    ask(query("www.example.com.", Type.A));
+
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
   void anAnswerMadeWhileTheIndexChangedIsNotReusedAfterwards() {
     upstream = request -> {
       generation.incrementAndGet(); // the data changes while the answer is made
@@ -625,7 +658,7 @@ class ResponseCacheTest {
     assertThatThrownBy(() -> new ResponseCacheConfig(10, Duration.ZERO, DOMAIN, true))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ResponseCache(new ResponseCacheConfig(10, Duration.ofSeconds(1), "a..b", true),
-        generation::get, clock::get, new Random(1), () -> { })).isInstanceOf(IllegalArgumentException.class);
+        generation::get, routing::get, clock::get, new Random(1), () -> { })).isInstanceOf(IllegalArgumentException.class);
   }
 
   // ---- messages

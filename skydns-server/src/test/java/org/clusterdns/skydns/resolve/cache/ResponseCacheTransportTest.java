@@ -34,7 +34,7 @@ class ResponseCacheTransportTest {
   private final AtomicInteger calls = new AtomicInteger();
   private final ResponseCache cache = new ResponseCache(
       new ResponseCacheConfig(100, Duration.ofSeconds(60), "cluster.local.", false),
-      () -> 1, System::nanoTime, new Random(1), () -> { });
+      () -> 1, () -> 1, System::nanoTime, new Random(1), () -> { });
 
   private QueryProcessor processor(java.util.function.Function<DnsRequest, Message> upstream) {
     return new QueryProcessor(new ResolverChain(List.of(cache, (request, next) -> {

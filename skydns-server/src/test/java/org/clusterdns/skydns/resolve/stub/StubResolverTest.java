@@ -122,6 +122,26 @@ class StubResolverTest {
   }
 
   @Test
+  void theVersionChangesWithTheZonesAndTheirServersAndOnlyThen() {
+    long empty = zones.version();
+    index.put(ServiceEntry.of("/skydns/local/skydns/web", record("{\"host\":\"10.0.0.1\"}")));
+    assertThat(zones.version()).as("a record outside the stub directory").isEqualTo(empty);
+
+    put("org/example/ns1", server(exampleOrg));
+    long oneZone = zones.version();
+    assertThat(oneZone).as("a zone added").isNotEqualTo(empty);
+    put("org/example/ns1", server(exampleOrg));
+    put("org/example/byname", "{\"host\":\"ns.example.org\"}");
+    assertThat(zones.version()).as("the same server written again, and one that is skipped").isEqualTo(oneZone);
+
+    put("org/example/ns1", server(subExampleOrg));
+    long otherServer = zones.version();
+    assertThat(otherServer).as("the zone's server changed").isNotEqualTo(oneZone);
+    index.remove(STUB + "org/example/ns1");
+    assertThat(zones.version()).as("the zone removed").isNotEqualTo(otherServer);
+  }
+
+  @Test
   void followsChangesOfTheStubDirectory() throws Exception {
     put("org/example/ns1", server(exampleOrg));
     assertThat(resolve(DnsCase.of("", "www.example.org.", Type.A).query()).getRcode()).isEqualTo(Rcode.NOERROR);
@@ -167,8 +187,12 @@ class StubResolverTest {
   }
 
   private void put(String path, String json) {
+    index.put(ServiceEntry.of(STUB + path, record(json)));
+  }
+
+  private static ServiceRecord record(String json) {
     try {
-      index.put(ServiceEntry.of(STUB + path, ServiceRecord.fromJson(json.getBytes(StandardCharsets.UTF_8))));
+      return ServiceRecord.fromJson(json.getBytes(StandardCharsets.UTF_8));
     } catch (MalformedRecordException e) {
       throw new IllegalArgumentException(e);
     }
