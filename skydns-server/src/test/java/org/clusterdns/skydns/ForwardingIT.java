@@ -171,6 +171,15 @@ class ForwardingIT {
   }
 
   @Test
+  void aReverseNameGetsServfailWhenTheNameserversFail() throws Exception {
+    upstream.behave(TestNameserver.Behaviour.SILENT);
+    SkyDnsServer server = server("skydns", "-nameservers", upstream.hostPort(), "-rtimeout", "300ms");
+
+    assertThat(ask(server, "99.0.0.10.in-addr.arpa.", Type.PTR).getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(upstream.receivedFor("99.0.0.10.in-addr.arpa.", Type.PTR)).isEqualTo(1);
+  }
+
+  @Test
   void noRecRefusesNamesOutsideTheDomain() throws Exception {
     SkyDnsServer server = server("skydns", "-nameservers", upstream.hostPort(), "-no-rec");
 

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.clusterdns.records.EtcdPath;
 import org.clusterdns.skydns.backend.Backend;
 import org.clusterdns.skydns.backend.ServiceEntry;
@@ -44,6 +45,8 @@ public final class StubZones {
   private final EtcdPath paths;
   private final Duration timeout;
   private volatile Table table = new Table(Long.MIN_VALUE, 0, Map.of());
+  // Versions only go up, also when two rebuilds race: a number is never given to two tables.
+  private final AtomicLong versions = new AtomicLong();
 
   /**
    * Creates the table.
@@ -110,7 +113,7 @@ public final class StubZones {
     try {
       Map<String, UpstreamGroup> zones = build(known.zones);
       // Unchanged zones keep their group objects, so equal maps mean the same routing.
-      rebuilt = new Table(generation, zones.equals(known.zones) ? known.version : known.version + 1, zones);
+      rebuilt = new Table(generation, zones.equals(known.zones) ? known.version : versions.incrementAndGet(), zones);
     } catch (RuntimeException e) {
       // One odd value must not fail every question: keep the previous table, as SkyDNS did.
       log.warn("cannot read the stub zones under {}, keeping the previous ones: {}", stubDirectory, e.toString());
