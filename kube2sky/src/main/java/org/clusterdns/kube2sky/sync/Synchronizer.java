@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A probe thread reads the cluster leaves ({@code dns-version}) every second. If etcd's
  * revision went backwards, or those leaves are gone, etcd restarted empty: a full reconcile
- * rewrites every record at once. When etcd answers again after failing, everything waiting out a
- * backoff is retried at once. Nothing here ever exits the process.
+ * rewrites every record at once. While the probe gets no answer, kube2sky is not ready: changes
+ * cannot land, so the DNS answers made from this etcd go stale. When etcd answers again,
+ * everything waiting out a backoff is retried at once. A failure to reconcile one Service does not
+ * change readiness: it is retried, counted and logged, and a Service that every replica fails on
+ * must not take every replica out. Nothing here ever exits the process.
  *
  * @implNote Thread-safe. The {@link SyncListener} is called on the worker thread, except
  *     {@link SyncListener#etcdDataLost()}, which the probe thread may call.
@@ -82,8 +85,8 @@ public final class Synchronizer implements AutoCloseable {
   private int fullFailures;
   private boolean failing;
   private boolean waitingForSource;
-  // Probe thread only.
-  private boolean probeFailing;
+  // Written by the probe thread only.
+  private volatile boolean probeFailing;
 
   /**
    * Creates a synchroniser; nothing happens before {@link #start()}.
@@ -134,11 +137,12 @@ public final class Synchronizer implements AutoCloseable {
   }
 
   /**
-   * Returns whether etcd holds every Service's records: a full reconcile has succeeded, and since
-   * then etcd has not lost its data and no full reconcile has failed.
+   * Returns whether etcd holds every Service's records and takes changes: a full reconcile has
+   * succeeded, since then etcd has not lost its data and no full reconcile has failed, and etcd
+   * answered the last probe.
    */
   public boolean isReady() {
-    return ready && !lossReported.get() && !fullFailing;
+    return ready && !lossReported.get() && !fullFailing && !probeFailing;
   }
 
   /** Returns how many Services wait to be reconciled, those waiting out a backoff included. */
@@ -283,7 +287,7 @@ public final class Synchronizer implements AutoCloseable {
     } catch (RuntimeException e) {
       if (!probeFailing) {
         probeFailing = true;
-        LOG.warn("etcd does not answer the probe: {}", EtcdClients.describe(e));
+        LOG.warn("etcd does not answer the probe, not ready until it does: {}", EtcdClients.describe(e));
       }
     }
   }

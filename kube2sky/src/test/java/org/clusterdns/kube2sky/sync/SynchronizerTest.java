@@ -243,6 +243,32 @@ class SynchronizerTest {
   }
 
   @Test
+  void etcdThatStopsAnsweringMakesItNotReadyUntilItAnswersAgain() {
+    // No full reconcile is due for minutes: only the probe can notice.
+    source.clusterIp(WEB, "10.0.0.1");
+    startReady();
+
+    store.down(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !synchronizer.isReady());
+    assertThat(listener.fullReconciles).hasValue(1);
+
+    store.down(false);
+    await().atMost(Duration.ofSeconds(5)).until(synchronizer::isReady);
+  }
+
+  @Test
+  void aServiceThatKeepsFailingDoesNotMakeItNotReady() {
+    startReady();
+    source.clusterIp(WEB, "10.0.0.1");
+    source.failWith(new IllegalStateException("bug in the record functions"));
+
+    synchronizer.enqueue(WEB, System.nanoTime());
+    await().atMost(Duration.ofSeconds(5)).until(() -> listener.failed.size() >= 3);
+
+    assertThat(synchronizer.isReady()).isTrue();
+  }
+
+  @Test
   void deletedDnsVersionIsNoticedByTheProbeAndRestored() {
     source.clusterIp(WEB, "10.0.0.1");
     startReady();
