@@ -85,6 +85,8 @@ class DeployScriptTest {
       "--dns-domain    | 'a b'          | DNS_DOMAIN",
       "--dns-domain    | .              | DNS_DOMAIN",
       "--dns-domain    | ''             | DNS_DOMAIN",
+      "--dns-domain    | any.example    | DNS_DOMAIN",
+      "--dns-domain    | cluster.ANY    | DNS_DOMAIN",
       "--dns-replicas  | 0              | DNS_REPLICAS",
       "--dns-replicas  | -1             | DNS_REPLICAS",
       "--dns-replicas  | two            | DNS_REPLICAS",

@@ -146,6 +146,10 @@ public final class Kube2SkyConfigLoader {
         throw ConfigException.invalid(source, value,
             "not a domain name (labels of 1-63 letters, digits and inner '-', separated by dots)");
       }
+      if (EtcdPath.isWildcardLabel(label)) {
+        throw ConfigException.invalid(source, value,
+            "'" + label + "' is a SkyDNS wildcard label: no name under this domain could be looked up");
+      }
     }
     return name + ".";
   }

@@ -195,6 +195,7 @@ class Kube2SkyConfigLoaderTest {
         Arguments.of(new String[] {"--domain", "bad_label.local"}, "--domain: invalid value 'bad_label.local'"),
         Arguments.of(new String[] {"--domain", "-bad.local"}, "--domain: invalid value '-bad.local'"),
         Arguments.of(new String[] {"--domain", "a..local"}, "--domain: invalid value 'a..local'"),
+        Arguments.of(new String[] {"--domain", "any.example"}, "--domain: invalid value 'any.example'"),
         Arguments.of(new String[] {"--domain", "a".repeat(64) + ".local"}, "--domain: invalid value"),
         Arguments.of(new String[] {"--domain", ("abc." ).repeat(64) + "local"}, "at most 253 characters"),
         Arguments.of(new String[] {"--etcd-server", "10.0.0.1:2379"}, "--etcd-server: invalid value '10.0.0.1:2379'"),
