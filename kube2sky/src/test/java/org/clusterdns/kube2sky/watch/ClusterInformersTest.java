@@ -1,6 +1,7 @@
 package org.clusterdns.kube2sky.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -12,12 +13,15 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.clusterdns.kube2sky.testing.MockApiServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -261,8 +265,7 @@ class ClusterInformersTest {
   @Test
   void losingTheApiServerReportsNoDeletesAndKeepsTheCaches() throws Exception {
     // A server of its own: the extension's server cannot be shut down twice.
-    KubernetesMockServer own = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+    KubernetesMockServer own = crudServer();
     own.init(InetAddress.getLoopbackAddress(), 0);
     try (KubernetesClient ownClient = own.createClient()) {
       ownClient.services().inNamespace("shop").resource(service("shop", "web", "10.96.0.10")).create();
@@ -279,5 +282,49 @@ class ClusterInformersTest {
       assertThat(informers.endpointSlices(new ServiceKey("shop", "web"))).hasSize(1);
       assertThat(informers.hasSynced()).isTrue();
     }
+  }
+
+  @Test
+  void theInformersResumeWhenTheApiServerComesBack() throws Exception {
+    KubernetesMockServer first = crudServer();
+    first.init(InetAddress.getLoopbackAddress(), 0);
+    int port = first.getPort();
+    try (KubernetesClient ownClient = first.createClient()) {
+      ownClient.services().inNamespace("shop").resource(service("shop", "web", "10.96.0.10")).create();
+      informers = new ClusterInformers(ownClient, (key, nanos) -> events.add(new Event(key, nanos)));
+      informers.start().get(WAIT_SECONDS, TimeUnit.SECONDS);
+      assertThat(next()).isEqualTo(new ServiceKey("shop", "web"));
+      first.destroy();
+      assertQuiet();
+
+      // The same address again, as an API server restarted behind its Service IP.
+      KubernetesMockServer second = crudServer();
+      second.init(InetAddress.getLoopbackAddress(), port);
+      try (KubernetesClient writer = second.createClient()) {
+        writer.services().inNamespace("shop").resource(service("shop", "web", "10.96.0.10")).create();
+        List<ServiceKey> seen = new ArrayList<>();
+        AtomicInteger generation = new AtomicInteger();
+        // The informers come back after their reconnect backoff; a change made before their new
+        // watch starts is not replayed, so the change is made again until one is seen.
+        await("a Service created after the API server came back reaches the queue").atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> {
+              Service api = service("shop", "api", "10.96.0.11");
+              api.getMetadata().setLabels(Map.of("generation", String.valueOf(generation.incrementAndGet())));
+              writer.services().inNamespace("shop").resource(api).createOr(existing -> existing.update());
+              List<Event> arrived = new ArrayList<>();
+              events.drainTo(arrived);
+              arrived.forEach(event -> seen.add(event.key()));
+              return seen.contains(new ServiceKey("shop", "api"));
+            });
+      } finally {
+        second.destroy();
+      }
+    }
+  }
+
+  private static KubernetesMockServer crudServer() {
+    return new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
   }
 }
