@@ -73,6 +73,18 @@ class ContainerArgsTest {
   }
 
   @Test
+  void kube2skyPacksTransactionsAsLargeAsThePodsEtcdTakes() {
+    String etcdLimit = ADDON.container("etcd").getArgs().stream()
+        .filter(arg -> arg.startsWith("--max-txn-ops=")).map(arg -> arg.substring("--max-txn-ops=".length()))
+        .findFirst().orElse("128");
+
+    assertThat(kube2sky(ADDON.container("kube2sky")).etcdMaxTxnOps())
+        .as("more would be refused by etcd, fewer splits changes that could be one transaction")
+        .isEqualTo(Integer.parseInt(etcdLimit))
+        .isGreaterThan(128);
+  }
+
+  @Test
   void theHealthPortsInOnePodDiffer(@TempDir Path scratch) throws IOException {
     assertThat(kube2sky(ADDON.container("kube2sky")).healthzAddress().getPort())
         .isNotEqualTo(skydns(ADDON.container("skydns"), scratch).metrics().healthAddress().orElseThrow().getPort());

@@ -44,7 +44,7 @@ public final class Kube2Sky implements AutoCloseable {
    * @throws IOException when the health address cannot be bound
    */
   public static Kube2Sky start(Kube2SkyConfig config, KubernetesClient kubernetes, Client etcd) throws IOException {
-    return start(config, kubernetes, new EtcdRecordStore(etcd, config.etcd().requestTimeout()));
+    return start(config, kubernetes, new EtcdRecordStore(etcd, config.etcd().requestTimeout(), config.etcdMaxTxnOps()));
   }
 
   /** Starts kube2sky writing to {@code store}; tests use an in-memory store. */

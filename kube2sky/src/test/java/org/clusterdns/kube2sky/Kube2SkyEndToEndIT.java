@@ -40,6 +40,7 @@ import org.clusterdns.etcd.testing.EtcdExtension;
 import org.clusterdns.etcd.testing.EtcdProcess;
 import org.clusterdns.etcd.testing.EtcdProcess.Mode;
 import org.clusterdns.kube2sky.config.Kube2SkyConfig;
+import org.clusterdns.kube2sky.sync.EtcdRecordStore;
 import org.clusterdns.skydns.testing.DnsCase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -390,7 +391,7 @@ class Kube2SkyEndToEndIT {
 
   private Kube2Sky startWithoutWaiting(EtcdConfig etcd, Client etcdClient) {
     Kube2SkyConfig config = new Kube2SkyConfig(DnsUnderTest.DOMAIN, etcd, Optional.empty(), Optional.empty(),
-        new InetSocketAddress("127.0.0.1", 0), Duration.ofMinutes(5), false);
+        new InetSocketAddress("127.0.0.1", 0), Duration.ofMinutes(5), false, EtcdRecordStore.DEFAULT_MAX_TXN_OPS);
     try {
       Kube2Sky kube2sky = Kube2Sky.start(config, client, etcdClient);
       started.add(kube2sky);

@@ -26,6 +26,7 @@ import java.util.Optional;
 import org.clusterdns.etcd.testing.EtcdProcess;
 import org.clusterdns.etcd.testing.EtcdProcess.Mode;
 import org.clusterdns.kube2sky.config.Kube2SkyConfig;
+import org.clusterdns.kube2sky.sync.EtcdRecordStore;
 import org.clusterdns.skydns.testing.DnsCase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +67,7 @@ class Kube2SkyK3sIT {
         DnsUnderTest dns = DnsUnderTest.start(etcdProcess.endpoint(), scratch);
         Kube2Sky kube2sky = Kube2Sky.start(new Kube2SkyConfig(DnsUnderTest.DOMAIN, etcdProcess.config("skydns"),
             Optional.empty(), Optional.empty(), new InetSocketAddress("127.0.0.1", 0), Duration.ofMinutes(5),
-            false), client, etcd)) {
+            false, EtcdRecordStore.DEFAULT_MAX_TXN_OPS), client, etcd)) {
       await("kube2sky ready").atMost(Duration.ofSeconds(30)).until(kube2sky::isReady);
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
           .build()).create();

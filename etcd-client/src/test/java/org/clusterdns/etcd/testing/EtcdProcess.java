@@ -60,12 +60,14 @@ public final class EtcdProcess implements AutoCloseable {
   private final Path logFile;
   private final String name = "test-" + UUID.randomUUID().toString().substring(0, 8);
   private final Optional<TestCertificates> certificates;
+  private final List<String> extraArguments;
   private int clientPort;
   private int peerPort;
   private Process process;
 
-  private EtcdProcess(Mode mode, Path directory) throws IOException {
+  private EtcdProcess(Mode mode, Path directory, List<String> extraArguments) throws IOException {
     this.mode = mode;
+    this.extraArguments = List.copyOf(extraArguments);
     this.directory = directory;
     this.dataDirectory = directory.resolve("data");
     this.logFile = directory.resolve("etcd.log");
@@ -74,11 +76,14 @@ public final class EtcdProcess implements AutoCloseable {
         : Optional.empty();
   }
 
-  /** Starts an etcd in {@code mode} and returns once it answers requests. */
-  public static EtcdProcess start(Mode mode) {
+  /**
+   * Starts an etcd in {@code mode}, with {@code extraArguments} on its command line (such as
+   * {@code --max-txn-ops=1024}), and returns once it answers requests.
+   */
+  public static EtcdProcess start(Mode mode, String... extraArguments) {
     EtcdProcess etcd = null;
     try {
-      etcd = new EtcdProcess(mode, Files.createTempDirectory("etcd-it-"));
+      etcd = new EtcdProcess(mode, Files.createTempDirectory("etcd-it-"), List.of(extraArguments));
       etcd.startOnFreePorts();
       if (mode == Mode.AUTH) {
         etcd.enableAuth();
@@ -248,6 +253,7 @@ public final class EtcdProcess implements AutoCloseable {
         "--initial-cluster", name + "=" + peer,
         "--initial-cluster-token", name,
         "--initial-cluster-state", "new"));
+    command.addAll(extraArguments);
     certificates.ifPresent(tls -> command.addAll(List.of(
         "--client-cert-auth",
         "--trusted-ca-file", tls.caCert().toString(),

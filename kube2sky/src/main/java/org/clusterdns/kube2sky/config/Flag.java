@@ -23,6 +23,9 @@ enum Flag {
       "Password of the etcd user; needs --username."),
   ETCD_REQUEST_TIMEOUT("etcd-request-timeout", null, "5s", "<duration>",
       "Time limit of every etcd request, Go duration syntax (500ms, 5s, 1m); positive."),
+  ETCD_MAX_TXN_OPS("etcd-max-txn-ops", null, "128", "<n>",
+      "The most operations etcd takes in one transaction: its --max-txn-ops (128 unless set), never more."
+          + " A Service's change that fits is written in one transaction; a larger one is split, puts before deletes."),
   PATH_PREFIX("path-prefix", null, "skydns", "<prefix>",
       "etcd key prefix, one path segment: records are written under /<prefix>/ (must match skydns-server's)."),
   KUBE_MASTER_URL("kube-master-url", null, "", "<url>",

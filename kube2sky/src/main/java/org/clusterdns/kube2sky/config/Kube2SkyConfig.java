@@ -21,6 +21,7 @@ import org.clusterdns.etcd.EtcdConfig;
  * @param healthzAddress where {@code /healthz}, {@code /readyz} and {@code /metrics} are served (port 0: any free port)
  * @param resyncPeriod how often every Service is reconciled and unowned records are removed; positive
  * @param legacyNames whether the 2014 addon's names {@code <svc>.<ns>.<domain>} are written too
+ * @param etcdMaxTxnOps the most operations in one etcd transaction (etcd's {@code --max-txn-ops})
  */
 public record Kube2SkyConfig(
     String domain,
@@ -29,7 +30,8 @@ public record Kube2SkyConfig(
     Optional<Path> kubecfgFile,
     InetSocketAddress healthzAddress,
     Duration resyncPeriod,
-    boolean legacyNames) {
+    boolean legacyNames,
+    int etcdMaxTxnOps) {
 
   /** Checks that every part is present, the domain absolute and the resync period positive. */
   public Kube2SkyConfig {
@@ -44,6 +46,9 @@ public record Kube2SkyConfig(
     }
     if (resyncPeriod.isNegative() || resyncPeriod.isZero()) {
       throw new IllegalArgumentException("the resync period must be positive: " + resyncPeriod);
+    }
+    if (etcdMaxTxnOps < 2) {
+      throw new IllegalArgumentException("a transaction must hold at least 2 operations: " + etcdMaxTxnOps);
     }
   }
 }

@@ -106,7 +106,8 @@ public final class Kube2SkyConfigLoader {
             ipAddress(in.source(Flag.HEALTHZ_BIND_ADDRESS), in.value(Flag.HEALTHZ_BIND_ADDRESS)),
             port(in.source(Flag.HEALTHZ_PORT), in.value(Flag.HEALTHZ_PORT))),
         positiveDuration(in.source(Flag.RESYNC_PERIOD), in.value(Flag.RESYNC_PERIOD)),
-        bool(in.source(Flag.LEGACY_NAMES), in.value(Flag.LEGACY_NAMES))));
+        bool(in.source(Flag.LEGACY_NAMES), in.value(Flag.LEGACY_NAMES)),
+        transactionSize(in.source(Flag.ETCD_MAX_TXN_OPS), in.value(Flag.ETCD_MAX_TXN_OPS))));
   }
 
   private static EtcdConfig etcd(Inputs in) {
@@ -218,6 +219,17 @@ public final class Kube2SkyConfigLoader {
   private static int port(String source, String value) {
     if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) > 65535) {
       throw ConfigException.invalid(source, value, "must be a number from 0 to 65535");
+    }
+    return Integer.parseInt(value);
+  }
+
+  /**
+   * Reads the most operations per etcd transaction. At least 2, so that a put and a delete fit
+   * together; at most 1,000,000, far beyond what etcd's request size limit lets through anyway.
+   */
+  private static int transactionSize(String source, String value) {
+    if (!value.matches("[0-9]{1,7}") || Integer.parseInt(value) < 2 || Integer.parseInt(value) > 1_000_000) {
+      throw ConfigException.invalid(source, value, "must be a number from 2 to 1000000, at most etcd's --max-txn-ops");
     }
     return Integer.parseInt(value);
   }

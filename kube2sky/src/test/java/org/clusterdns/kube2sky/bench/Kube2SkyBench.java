@@ -152,6 +152,7 @@ public final class Kube2SkyBench {
     long start = System.nanoTime();
     ChildJvm kube2sky = started(ChildJvm.start("kube2sky", jvmOptions, Path.of(required("kube2sky-jar")),
         List.of("--kube-master-url", cluster.url(), "--etcd-server", etcdUrl,
+            "--etcd-max-txn-ops", options.getOrDefault("etcd-max-txn-ops", "128"),
             "--healthz-port", health.substring(health.lastIndexOf(':') + 1), "--healthz-bind-address", "127.0.0.1"),
         workDir, pidFile));
     syncDeadline = start + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("sync-timeout", "600")));

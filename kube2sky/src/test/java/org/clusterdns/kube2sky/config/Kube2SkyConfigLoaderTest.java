@@ -61,6 +61,7 @@ class Kube2SkyConfigLoaderTest {
     assertThat(config.healthzAddress()).isEqualTo(new InetSocketAddress("0.0.0.0", 8081));
     assertThat(config.resyncPeriod()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.legacyNames()).isFalse();
+    assertThat(config.etcdMaxTxnOps()).as("etcd's own default").isEqualTo(128);
   }
 
   @Test
@@ -81,6 +82,7 @@ class Kube2SkyConfigLoaderTest {
         "--healthz-port", "0",
         "--healthz-bind-address", "127.0.0.1",
         "--resync-period", "1h30m",
+        "--etcd-max-txn-ops", "1024",
         "--legacy-names");
 
     assertThat(config.domain()).isEqualTo("example.org.");
@@ -93,6 +95,7 @@ class Kube2SkyConfigLoaderTest {
     assertThat(config.healthzAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 0));
     assertThat(config.resyncPeriod()).isEqualTo(Duration.ofMinutes(90));
     assertThat(config.legacyNames()).isTrue();
+    assertThat(config.etcdMaxTxnOps()).isEqualTo(1024);
   }
 
   @Test
@@ -211,6 +214,9 @@ class Kube2SkyConfigLoaderTest {
         Arguments.of(new String[] {"--username", "u"}, "--username is set but --password (or ETCD_PASSWORD) is not"),
         Arguments.of(new String[] {"--password", "p"}, "--password is set but --username (or ETCD_USERNAME) is not"),
         Arguments.of(new String[] {"--etcd-request-timeout", "5"}, "--etcd-request-timeout: invalid value '5'"),
+        Arguments.of(new String[] {"--etcd-max-txn-ops", "1"}, "--etcd-max-txn-ops: invalid value '1'"),
+        Arguments.of(new String[] {"--etcd-max-txn-ops", "many"}, "--etcd-max-txn-ops: invalid value 'many'"),
+        Arguments.of(new String[] {"--etcd-max-txn-ops", "2000000"}, "--etcd-max-txn-ops: invalid value '2000000'"),
         Arguments.of(new String[] {"--etcd-request-timeout", "0"}, "--etcd-request-timeout: invalid value '0': must be positive"),
         Arguments.of(new String[] {"--etcd-request-timeout", "-1s"}, "must be positive"),
         Arguments.of(new String[] {"--path-prefix", "a/b"}, "--path-prefix: invalid value 'a/b'"),

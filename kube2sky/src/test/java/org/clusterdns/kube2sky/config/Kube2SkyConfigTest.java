@@ -17,7 +17,7 @@ class Kube2SkyConfigTest {
   @Test
   void aRelativeDomainIsRefused() {
     assertThatThrownBy(() -> new Kube2SkyConfig("cluster.local", ETCD, Optional.empty(), Optional.empty(), HEALTHZ,
-        Duration.ofMinutes(5), false))
+        Duration.ofMinutes(5), false, 128))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("absolute");
   }
@@ -25,7 +25,7 @@ class Kube2SkyConfigTest {
   @Test
   void aResyncPeriodThatIsNotPositiveIsRefused() {
     assertThatThrownBy(() -> new Kube2SkyConfig("cluster.local.", ETCD, Optional.empty(), Optional.empty(), HEALTHZ,
-        Duration.ZERO, false))
+        Duration.ZERO, false, 128))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("positive");
   }

@@ -99,6 +99,24 @@ class EtcdRecordStoreIT {
   }
 
   @Test
+  void withEtcdsLimitRaisedAChangeOf500OperationsIsOneTransaction() {
+    // The pod's etcd runs with --max-txn-ops=1024 and kube2sky with --etcd-max-txn-ops=1024.
+    try (EtcdProcess raised = EtcdProcess.start(Mode.PLAIN, "--max-txn-ops=1024");
+        Client raisedClient = raised.newClient()) {
+      EtcdRecordStore large = new EtcdRecordStore(raisedClient, TIMEOUT, 1024);
+      large.commit(List.of(new Change(leaves(dir + "/big", "old", 200), Set.of())));
+      Map<String, String> next = leaves(dir + "/big", "new", 300);
+      long before = large.read(List.of()).revision();
+
+      long after = large.commit(List.of(new Change(next, leaves(dir + "/big", "old", 200).keySet())));
+
+      assertThat(after).isEqualTo(before + 1);
+      assertThat(large.read(List.of()).revision()).as("one transaction").isEqualTo(before + 1);
+      assertThat(large.read(List.of(dir + "/big/")).values()).isEqualTo(next);
+    }
+  }
+
+  @Test
   void changeLargerThanATransactionIsSplitAndApplied() {
     store.commit(List.of(new Change(leaves(dir + "/big", "old", 200), Set.of())));
     Map<String, String> next = leaves(dir + "/big", "new", 300);
