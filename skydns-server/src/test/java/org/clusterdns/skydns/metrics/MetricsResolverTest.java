@@ -209,4 +209,14 @@ class MetricsResolverTest {
     assertThat(value("skydns_skydns_dns_rejected_count_total{rcode=\"formerr\"}")).isEqualTo(1);
     assertThat(value("skydns_skydns_dns_tcp_refused_count_total")).isEqualTo(1);
   }
+
+  @Test
+  void questionsNotForwardedAreCountedByReason() {
+    resolver.outstandingCapReached();
+    resolver.outstandingCapReached();
+    resolver.loopRefused();
+
+    assertThat(value("skydns_skydns_forward_rejected_count_total{reason=\"outstanding_cap\"}")).isEqualTo(2);
+    assertThat(value("skydns_skydns_forward_rejected_count_total{reason=\"loop\"}")).isEqualTo(1);
+  }
 }
