@@ -228,10 +228,11 @@ public final class Kube2SkyConfigLoader {
    * together; at most 1,000,000, far beyond what etcd's request size limit lets through anyway.
    */
   private static int transactionSize(String source, String value) {
-    if (!value.matches("[0-9]{1,7}") || Integer.parseInt(value) < 2 || Integer.parseInt(value) > 1_000_000) {
+    int operations = value.matches("[0-9]{1,7}") ? Integer.parseInt(value) : 0;
+    if (operations < 2 || operations > 1_000_000) {
       throw ConfigException.invalid(source, value, "must be a number from 2 to 1000000, at most etcd's --max-txn-ops");
     }
-    return Integer.parseInt(value);
+    return operations;
   }
 
   /** Reads a positive duration in Go's syntax. */
